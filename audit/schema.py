@@ -1,0 +1,132 @@
+"""The audit tables, created idempotently. Column lists are the documentation."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+TABLES: dict[str, dict] = {
+    "decisions": {
+        "columns": {
+            "seq": int,  # chain position, 1, 2, 3...; hashed, so reordering shows
+            "ref": str,
+            "created_at": str,
+            "author": str,
+            "groups": str,  # JSON list
+            "dialect": str,
+            "action": str,
+            "policy_version": str,
+            "masked_text": str,  # pii/secret spans replaced by [LABEL]; never raw
+            "text_length": int,  # length of the raw text
+            "rule_ids": str,  # JSON list of fired rule ids, strongest first
+            "timings": str,  # JSON object: step name -> milliseconds
+            "total_ms": float,
+            "prev_hash": str,
+            "hash": str,
+        },
+        "pk": "seq",
+        "unique": [["ref"]],
+    },
+    "chain_head": {  # one row: the last appended decision, to catch tail cuts
+        "columns": {"id": int, "seq": int, "hash": str},
+        "pk": "id",
+    },
+    "fired_rules": {
+        "columns": {"ref": str, "rule_id": str, "action": str, "description": str},
+        "pk": ("ref", "rule_id"),
+    },
+    "findings": {
+        "columns": {
+            "id": int,
+            "ref": str,
+            "detector": str,
+            "kind": str,
+            "label": str,
+            "start": int,
+            "end": int,
+            "score": float,
+            "explanation": str,
+            "rule_ids": str,  # JSON list of the rules this finding fired
+        },
+        "pk": "id",
+        "index": [["ref"]],
+    },
+    "review_queue": {
+        "columns": {
+            "ref": str,
+            "state": str,  # pending | approved | rejected
+            "held_text": str,  # raw text while pending; masked once reviewed
+            "created_at": str,
+            "reviewer": str,
+            "reviewed_at": str,
+            "note": str,
+        },
+        "pk": "ref",
+        "index": [["state"]],
+    },
+    "outbox": {
+        "columns": {
+            "ref": str,
+            "state": str,  # pending | delivered
+            "text": str,  # what goes upstream; "" once delivered
+            "idempotency_key": str,
+            "attempts": int,
+            "last_error": str,
+            "last_status_code": int,
+            "last_attempt_at": str,
+            "upstream_id": str,
+            "upstream_url": str,
+            "delivered_at": str,
+            "created_at": str,
+        },
+        "pk": "ref",
+        "index": [["state"], ["idempotency_key"]],
+    },
+    "policy_versions": {
+        "columns": {
+            "seq": int,
+            "version": str,
+            "name": str,
+            "source": str,
+            "text": str,
+            "created_at": str,
+        },
+        "pk": "seq",
+    },
+    "users": {
+        "columns": {
+            "name": str,
+            "role": str,
+            "groups": str,  # JSON list
+            "password_hash": str,  # argon2; NULL when the user has no password
+            "created_at": str,
+        },
+        "pk": "name",
+    },
+    "tokens": {  # only sha256(token); the token itself is shown once and dropped
+        "columns": {"token_hash": str, "user": str, "created_at": str},
+        "pk": "token_hash",
+        "index": [["user"]],
+    },
+    "admin_actions": {
+        "columns": {"id": int, "at": str, "actor": str, "action": str, "target": str},
+        "pk": "id",
+    },
+}
+
+NOT_NULL = {"decisions": {"ref", "hash", "prev_hash", "action"}}
+
+
+def create_tables(db: Database) -> None:
+    """Create every table and index that does not exist yet."""
+    for name, spec in TABLES.items():
+        table = db[name]
+        table.create(
+            spec["columns"],
+            pk=spec["pk"],
+            not_null=NOT_NULL.get(name, set()),
+            if_not_exists=True,
+        )
+        for cols in spec.get("unique", []):
+            table.create_index(cols, unique=True, if_not_exists=True)
+        for cols in spec.get("index", []):
+            table.create_index(cols, if_not_exists=True)

@@ -1,0 +1,136 @@
+"""AuditLog: the one object the proxy and admin UI use to record and read."""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from policies.types import Action, Decision, Post
+
+from . import chain, records
+from .db import Store, utc_now
+from .errors import DuplicateReference
+from .queue import OutboxMixin, ReviewMixin
+from .schema import create_tables
+from .users import Users
+
+REF_PREFIX = "gp-"
+
+
+def new_reference() -> str:
+    """A short unguessable reference for one decision, e.g. ``gp-3kZ_a9Qx0b``."""
+    return REF_PREFIX + secrets.token_urlsafe(8)[:10]
+
+
+class AuditLog(OutboxMixin, ReviewMixin):
+    """The tamper-evident audit database (one SQLite file, WAL mode).
+
+    Safe to share between threads: every access goes through one lock, and
+    chain appends are serialized so concurrent writers cannot fork the chain.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.store = Store(self.path)
+        with self.store.write() as db:
+            create_tables(db)
+        self.users = Users(self.store)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def record_decision(
+        self,
+        post: Post,
+        decision: Decision,
+        *,
+        ref: str,
+        dialect: str,
+        timings_ms: Mapping[str, float],
+        total_ms: float,
+        outbox_text: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> None:
+        """Record a decision, its rules and findings, and queue the post, atomically.
+
+        A flag puts the raw text in the review queue (until reviewed); a given
+        outbox_text (allow/redact) goes to the outbox. The decisions row keeps
+        only masked text.
+        """
+        now = utc_now()
+        row = records.decision_row(
+            post,
+            decision,
+            ref=ref,
+            dialect=dialect,
+            timings_ms=timings_ms,
+            total_ms=total_ms,
+            created_at=now,
+        )
+        try:
+            with self.store.write() as db:
+                db["decisions"].insert(chain.seal(db, row))
+                db["fired_rules"].insert_all(records.rule_rows(ref, decision))
+                db["findings"].insert_all(records.finding_rows(ref, post, decision))
+                if decision.action is Action.FLAG:
+                    self._hold_for_review(db, ref, post.text, now)
+                if outbox_text is not None:
+                    self._enqueue(db, ref, outbox_text, idempotency_key, now)
+        except sqlite3.IntegrityError as e:
+            raise DuplicateReference(ref) from e
+
+    def decision(self, ref: str) -> dict | None:
+        """The decisions row with its "rules", "findings", "outbox" and "review"."""
+        with self.store.read() as db:
+            rows = list(db["decisions"].rows_where("ref = ?", [ref]))
+            if not rows:
+                return None
+            result = records.decode(rows[0])
+            result["rules"] = list(db["fired_rules"].rows_where("ref = ?", [ref]))
+            findings = db["findings"].rows_where("ref = ?", [ref], order_by="id")
+            result["findings"] = [records.decode(f) for f in findings]
+            result["outbox"] = self.outbox_entry(ref)
+            result["review"] = self.review_entry(ref)
+        return result
+
+    def recent_decisions(self, limit: int = 50) -> list[dict]:
+        """The newest decisions rows first (without rules/findings)."""
+        with self.store.read() as db:
+            rows = db["decisions"].rows_where(order_by="seq desc", limit=limit)
+            return [records.decode(r) for r in rows]
+
+    def verify_chain(self) -> chain.ChainReport:
+        """Recompute the whole hash chain; see ChainReport."""
+        with self.store.read() as db:
+            return chain.verify(db)
+
+    def record_policy_version(
+        self, version: str, name: str, source: str, text: str, *, actor: str = "system"
+    ) -> int:
+        """Record a loaded policy; returns its seq (the latest one's if unchanged)."""
+        with self.store.write() as db:
+            latest = self._latest_policy(db)
+            if latest and latest["version"] == version:
+                return latest["seq"]
+            row = {"version": version, "name": name, "source": source, "text": text}
+            table = db["policy_versions"].insert({**row, "created_at": utc_now()})
+            self.record_admin_action(actor, "policy.load", f"{name} {version}")
+            return table.last_pk
+
+    def current_policy_version(self) -> dict | None:
+        """The most recently recorded policy version row, or None."""
+        with self.store.read() as db:
+            return self._latest_policy(db)
+
+    @staticmethod
+    def _latest_policy(db: Database) -> dict | None:
+        rows = list(db["policy_versions"].rows_where(order_by="seq desc", limit=1))
+        return rows[0] if rows else None
+
+    def record_admin_action(self, actor: str, action: str, target: str) -> None:
+        """Note who did what to what (never a token, password or post text)."""
+        self.users.record_action(actor, action, target)

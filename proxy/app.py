@@ -1,0 +1,114 @@
+"""`create_app(config)`: wires policy, detectors, audit and upstream together."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, jsonify
+from flask_wtf.csrf import CSRFProtect
+
+from audit import AuditLog
+from detectors import build_analyzer, build_scanner
+from policies import Policy, load_policy
+from proxy.config import Config
+from proxy.errors import ConfigError
+from proxy.gateway import Engine, Gateway
+from proxy.http import install_title_case_reasons
+from proxy.upstream import MastodonUpstream
+
+log = logging.getLogger("gatepost")
+
+
+@functools.cache
+def shared_analyzer(model: str) -> Any:
+    """presidio's engine with the spaCy model, loaded once per process."""
+    return build_analyzer(model)
+
+
+def build_engine(policy: Policy, analyzer: Any | None) -> Engine:
+    """Compile the scanner a policy needs (automaton, patterns) once."""
+    scanner = build_scanner(
+        analyzer,
+        term_lists=policy.term_lists,
+        patterns=policy.patterns,
+        pii_entities=policy.pii_entities,
+        secret_labels=policy.secret_labels,
+    )
+    return Engine(policy=policy, scanner=scanner)
+
+
+def create_app(config: Config | None = None, *, analyzer: Any | None = None) -> Flask:
+    """The Gatepost WSGI app. `analyzer` lets tests inject a preloaded engine."""
+    config = config or Config()
+    if not config.upstream_url or not config.upstream_token:
+        raise ConfigError(
+            "no upstream: set upstream_url and upstream_token, or run `gatepost serve`, "
+            "which starts the built-in microblog"
+        )
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    policy = load_policy(config.policy_path)
+    if analyzer is None and policy.pii_entities:
+        analyzer = shared_analyzer(config.spacy_model)
+    audit = AuditLog(config.audit_db)
+    audit.record_policy_version(
+        policy.version, policy.name, str(config.policy_path),
+        Path(config.policy_path).read_text(encoding="utf-8"),
+    )
+    upstream = MastodonUpstream(config.upstream_url, config.upstream_token,
+                                config.upstream_timeout)
+
+    app = Flask(__name__)
+    app.config.update(
+        GATEPOST=config,
+        SECRET_KEY=config.secret_key or _secret_key(config.data_dir),
+        MAX_CONTENT_LENGTH=max(64 * 1024, config.max_post_chars * 8),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.extensions["gatepost.audit"] = audit
+    app.extensions["gatepost.gateway"] = Gateway(build_engine(policy, analyzer), audit, upstream)
+    _register(app)
+    log.info("policy %r version %s in force", policy.name, policy.version)
+    return app
+
+
+def _register(app: Flask) -> None:
+    from admin_ui import bp as admin_bp
+    from proxy.native import bp as native_bp
+
+    app.register_blueprint(native_bp)
+    app.register_blueprint(admin_bp)
+    # Forms in the admin UI carry CSRF tokens; the API dialects use bearer
+    # tokens, which a cross-site form cannot send.
+    CSRFProtect(app).exempt(native_bp)
+    install_title_case_reasons(app)
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify(status="ok")
+
+    @app.errorhandler(404)
+    def not_found(_exc):
+        return jsonify(error="Record not found"), 404
+
+    @app.errorhandler(405)
+    def method_not_allowed(_exc):
+        return jsonify(error="Method not allowed on this path"), 405
+
+    @app.errorhandler(413)
+    def too_large(_exc):
+        limit = app.config["MAX_CONTENT_LENGTH"]
+        return jsonify(error=f"The request body is over the limit of {limit} bytes"), 413
+
+
+def _secret_key(data_dir: Path) -> str:
+    """A session key kept in the data folder so logins survive restarts."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()

@@ -1,0 +1,208 @@
+"""The `gatepost` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from policies import DEFAULT_POLICY_PATH, PolicyError, PolicyInvalid, Post, load_policy
+from proxy.config import Config, load_config
+from proxy.errors import ConfigError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Gatepost: a compliance gateway for employee microblogging."""
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="YAML config file (see docs/operations.md).")
+@click.option("--host", help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port of the proxy and admin UI (default 8080).")
+def serve(config_path: Path | None, host: str | None, port: int | None) -> None:
+    """Run the proxy and admin UI.
+
+    With no upstream configured, the built-in local microblog is started too,
+    so the whole flow works out of the box.
+    """
+    from proxy.serve import serve as run
+
+    try:
+        run(load_config(config_path, host=host, port=port), echo=click.echo)
+    except (ConfigError, PolicyError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command()
+@click.option("--policy", "policy_path", type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), default=DEFAULT_POLICY_PATH, show_default="the shipped default",
+              help="Policy YAML to scan with.")
+@click.option("--author", default="cli", show_default=True, help="Author of the posts.")
+@click.option("--group", "groups", multiple=True, help="A group of the author (repeatable).")
+@click.option("--input", "input_file", type=click.File("r", encoding="utf-8"),
+              help="JSON lines of {id, text, author?, groups?}; - for stdin.")
+@click.option("--explain", is_flag=True, help="Add each finding's explanation.")
+@click.argument("texts", nargs=-1)
+def scan(policy_path: Path, author: str, groups: tuple[str, ...], input_file: IO[str] | None,
+         explain: bool, texts: tuple[str, ...]) -> None:
+    """Scan posts and print one JSON decision per post (nothing is forwarded)."""
+    from proxy.app import build_engine, shared_analyzer
+    from proxy.gateway import evaluate
+
+    if bool(texts) == bool(input_file):
+        raise click.UsageError("give either TEXT arguments or --input FILE, not both or neither")
+    policy = _load_policy_or_fail(policy_path)
+    analyzer = shared_analyzer(Config().spacy_model) if policy.pii_entities else None
+    engine = build_engine(policy, analyzer)
+    if input_file is not None:
+        posts = _read_jsonl(input_file, author, groups)
+    else:
+        posts = ((str(i), Post(author, t, groups)) for i, t in enumerate(texts, 1))
+    progress = _Progress(enabled=input_file is not None)
+    for post_id, post in posts:
+        decision = evaluate(engine, post).decision
+        click.echo(json.dumps(_scan_line(post_id, decision, explain), ensure_ascii=False))
+        progress.tick()
+    progress.done()
+
+
+@main.group()
+def policy() -> None:
+    """Policy files: check them before they go live."""
+
+
+@policy.command("check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def policy_check(file: Path) -> None:
+    """Validate a policy: exit 0 "ok: N rules", or 1 with FILE:LINE errors."""
+    loaded = _load_policy_or_fail(file)
+    click.echo(f"ok: {len(loaded.rules)} rules")
+
+
+@main.group()
+def audit() -> None:
+    """The audit log."""
+
+
+@audit.command("verify")
+@click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Audit db (default: gatepost-data/audit.db).")
+def audit_verify(db_path: Path | None) -> None:
+    """Check the hash chain: exit 0 if intact, else 1 and the first bad row."""
+    from audit import AuditLog
+
+    path = db_path or Config().audit_db
+    if not path.exists():
+        raise click.ClickException(f"no audit db at {path}")
+    report = AuditLog(path).verify_chain()
+    if report.ok:
+        click.echo(f"ok: {report.checked} rows, hash chain intact")
+        return
+    click.echo(f"broken at row {report.first_bad}: {report.problem}", err=True)
+    sys.exit(1)
+
+
+@main.group()
+def users() -> None:
+    """People who post through Gatepost or use the admin UI."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["employee", "officer", "admin"]), required=True)
+@click.option("--group", "groups", multiple=True, help="A group of the user (repeatable).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Audit db (default: gatepost-data/audit.db).")
+def users_add(name: str, role: str, groups: tuple[str, ...], db_path: Path | None) -> None:
+    """Enrol a user and print their Gatepost token (shown once)."""
+    from audit import AuditError, AuditLog
+
+    path = db_path or Config().audit_db
+    path.parent.mkdir(parents=True, exist_ok=True)
+    password = None
+    if role != "employee":
+        password = click.prompt("Password for the admin UI", hide_input=True,
+                                confirmation_prompt=True)
+    try:
+        _, token = AuditLog(path).add_user(name, role, groups=groups, password=password)
+    except AuditError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"added {role} {name}; token (shown once): {token}")
+
+
+def _load_policy_or_fail(path: Path) -> Any:
+    try:
+        return load_policy(path)
+    except PolicyInvalid as exc:
+        for issue in exc.issues:
+            click.echo(str(issue), err=True)
+        sys.exit(1)
+    except PolicyError as exc:
+        click.echo(f"{path}: {exc}", err=True)
+        sys.exit(1)
+
+
+def _read_jsonl(stream: IO[str], author: str, groups: tuple[str, ...]) -> Iterator[tuple]:
+    for lineno, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            text = obj["text"]
+            if not isinstance(text, str):
+                raise TypeError("text must be a string")
+        except (ValueError, KeyError, TypeError) as exc:
+            raise click.ClickException(f"{stream.name}:{lineno}: bad post: {exc}") from exc
+        post = Post(str(obj.get("author") or author), text,
+                    tuple(obj.get("groups") or groups))
+        yield str(obj.get("id", lineno)), post
+
+
+def _scan_line(post_id: str, decision: Any, explain: bool) -> dict[str, Any]:
+    fired_by: dict[Any, str] = {}
+    for rule in decision.rules:
+        for f in rule.findings:
+            fired_by.setdefault(f, rule.id)
+    findings = []
+    for f in decision.findings:
+        row = {"kind": f.kind, "label": f.label, "start": f.start, "end": f.end,
+               "score": round(f.score, 3), "rule": fired_by.get(f)}
+        if explain:
+            row["explanation"] = f.explanation
+        findings.append(row)
+    line: dict[str, Any] = {
+        "id": post_id, "action": decision.action.value,
+        "rules": [{"id": r.id, "action": r.action.value} for r in decision.rules],
+        "findings": findings,
+    }
+    if decision.redacted_text is not None:
+        line["text"] = decision.redacted_text
+    return line
+
+
+class _Progress:
+    """Counts posts on stderr, at most once a second, and a summary at the end."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled, self.count = enabled, 0
+        self.started = self.last = time.monotonic()
+
+    def tick(self) -> None:
+        self.count += 1
+        now = time.monotonic()
+        if self.enabled and now - self.last >= 1.0:
+            self.last = now
+            click.echo(f"scanned {self.count} posts ({self.count / (now - self.started):.0f}/s)",
+                       err=True)
+
+    def done(self) -> None:
+        if self.enabled:
+            secs = time.monotonic() - self.started
+            click.echo(f"done: {self.count} posts in {secs:.1f}s", err=True)

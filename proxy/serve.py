@@ -1,0 +1,79 @@
+"""`gatepost serve`: the built-in microblog (if needed), first-run accounts, the server."""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import waitress
+
+from audit import AuditLog
+from proxy.app import create_app
+from proxy.config import Config
+from proxy.microblog import create_microblog
+
+FIRST_EMPLOYEE = "employee"
+
+
+def start_local_microblog(config: Config) -> tuple[Config, Callable[[], None]]:
+    """Serve the built-in microblog in a thread; return the config pointing at it."""
+    token_file = config.data_dir / "microblog-token"
+    if not token_file.exists():
+        token_file.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        token_file.chmod(0o600)
+    token = token_file.read_text(encoding="utf-8").strip()
+    app = create_microblog(config.data_dir / "microblog.db", token)
+    server = waitress.create_server(app, host=config.host, port=config.microblog_port, threads=4)
+    threading.Thread(target=server.run, name="local-microblog", daemon=True).start()
+    url = f"http://{config.host}:{server.effective_port}"
+    return dataclasses.replace(config, upstream_url=url, upstream_token=token), server.close
+
+
+def first_run_accounts(audit: AuditLog) -> list[str]:
+    """On an empty user table, create an admin and an employee; say how to use them."""
+    if audit.has_users():
+        return []
+    password = secrets.token_urlsafe(12)
+    audit.add_user("admin", "admin", password=password)
+    _, token = audit.add_user(FIRST_EMPLOYEE, "employee")
+    return [
+        "First start: created two accounts (shown once, keep them safe).",
+        f"  admin UI login:  admin / {password}",
+        f"  employee token:  {token}",
+    ]
+
+
+def serve(config: Config, echo: Callable[[str], None] = print) -> None:
+    """Run Gatepost until interrupted."""
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    stop_microblog: Callable[[], None] | None = None
+    if not config.upstream_url:
+        config, stop_microblog = start_local_microblog(config)
+        echo(f"Built-in microblog: {config.upstream_url}/  (its timeline page)")
+    app = create_app(config)
+    lines = first_run_accounts(app.extensions["gatepost.audit"])
+    server = waitress.create_server(app, host=config.host, port=config.port,
+                                    threads=config.threads)
+    base = f"http://{config.host}:{server.effective_port}"
+    token = lines[-1].split()[-1] if lines else "<your token>"
+    for line in [*lines, *_usage(base, token, config.policy_path)]:
+        echo(line)
+    try:
+        server.run()
+    finally:
+        server.close()
+        if stop_microblog:
+            stop_microblog()
+
+
+def _usage(base: str, token: str, policy: Path) -> list[str]:
+    return [
+        f"Gatepost is listening on {base}  (admin UI: {base}/admin/)",
+        f"Policy in force: {policy}",
+        "Try it:",
+        f"  curl -s -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' \\",
+        f"       -d '{{\"text\": \"Hello from the launch event!\"}}' {base}/api/posts",
+    ]
