@@ -53,10 +53,11 @@ class Store:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.db
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # some errors already rolled it back
+                    conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
 
     def truncate_wal(self) -> None:
         """Checkpoint and empty the WAL file so replaced pages leave the disk."""

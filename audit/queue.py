@@ -14,7 +14,7 @@ from .masking import MASKED_KINDS
 def _require(db: Database, table: str, ref: str) -> dict:
     rows = list(db[table].rows_where("ref = ?", [ref]))
     if not rows:
-        raise UnknownReference(ref)
+        raise UnknownReference(f"no {table} entry {ref!r}")
     return rows[0]
 
 
@@ -109,7 +109,7 @@ class ReviewMixin:
         with self.store.write() as db:
             item = _require(db, "review_queue", ref)
             if item["state"] != "pending":
-                raise AlreadyReviewed(ref)
+                raise AlreadyReviewed(f"{ref!r} was already {item['state']}")
             now = utc_now()
             if approve:
                 self._enqueue(db, ref, item["held_text"], None, now)
@@ -129,5 +129,6 @@ class ReviewMixin:
 def _masked_from_findings(db: Database, ref: str, text: str) -> str:
     kinds = sorted(MASKED_KINDS)
     where = f"ref = ? AND kind IN ({', '.join('?' * len(kinds))})"
-    spans = [(f["start"], f["end"], f["label"]) for f in db["findings"].rows_where(where, [ref, *kinds])]
+    rows = db["findings"].rows_where(where, [ref, *kinds])
+    spans = [(f["start"], f["end"], f["label"]) for f in rows]
     return replace_spans(text, spans) if spans else text

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 
+from argon2 import PasswordHasher
 from sqlite_utils import Database
 
 from policies.types import Action, Decision, Post
@@ -16,7 +17,7 @@ from .db import Store, utc_now
 from .errors import DuplicateReference
 from .queue import OutboxMixin, ReviewMixin
 from .schema import create_tables
-from .users import Users
+from .users import UsersMixin
 
 REF_PREFIX = "gp-"
 
@@ -26,19 +27,19 @@ def new_reference() -> str:
     return REF_PREFIX + secrets.token_urlsafe(8)[:10]
 
 
-class AuditLog(OutboxMixin, ReviewMixin):
+class AuditLog(OutboxMixin, ReviewMixin, UsersMixin):
     """The tamper-evident audit database (one SQLite file, WAL mode).
 
     Safe to share between threads: every access goes through one lock, and
     chain appends are serialized so concurrent writers cannot fork the chain.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, password_hasher: PasswordHasher | None = None) -> None:
         self.path = Path(path)
+        self.password_hasher = password_hasher or PasswordHasher()
         self.store = Store(self.path)
         with self.store.write() as db:
             create_tables(db)
-        self.users = Users(self.store)
 
     def close(self) -> None:
         self.store.close()
@@ -81,7 +82,7 @@ class AuditLog(OutboxMixin, ReviewMixin):
                 if outbox_text is not None:
                     self._enqueue(db, ref, outbox_text, idempotency_key, now)
         except sqlite3.IntegrityError as e:
-            raise DuplicateReference(ref) from e
+            raise DuplicateReference(f"decision {ref!r} is already recorded") from e
 
     def decision(self, ref: str) -> dict | None:
         """The decisions row with its "rules", "findings", "outbox" and "review"."""
@@ -130,7 +131,3 @@ class AuditLog(OutboxMixin, ReviewMixin):
     def _latest_policy(db: Database) -> dict | None:
         rows = list(db["policy_versions"].rows_where(order_by="seq desc", limit=1))
         return rows[0] if rows else None
-
-    def record_admin_action(self, actor: str, action: str, target: str) -> None:
-        """Note who did what to what (never a token, password or post text)."""
-        self.users.record_action(actor, action, target)

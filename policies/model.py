@@ -74,6 +74,6 @@ class PolicyTest:
 
     text: str
     expect: Action
-    rules: tuple[str, ...] | None = None  # rule ids expected to fire; None: not checked
+    rules: tuple[str, ...] | None = None  # exactly the rule ids expected to fire; None: any
     groups: tuple[str, ...] = ()
     line: int = 0

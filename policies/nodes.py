@@ -29,7 +29,7 @@ def join(path: str, key: str | int) -> str:
 
 
 def hint(word: str, choices: Iterable[str]) -> str:
-    """" (did you mean X?)" for a close match, else the list of valid choices."""
+    """The suffix " (did you mean X?)" for a close match, else the valid choices."""
     choices = list(choices)
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if not close:
@@ -48,7 +48,14 @@ def _kind(node: yaml.Node) -> str:
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    return "nothing" if node.tag == NULL_TAG else f"{node.value!r}"
+    if node.tag == NULL_TAG:
+        return "nothing"
+    return f'"{node.value}"' if node.tag.endswith(":str") else node.value
+
+
+def misspelt_only(node: yaml.Node, keys: dict[str, yaml.Node]) -> bool:
+    """True if the mapping had keys, all unknown: a "needs X" error would only repeat them."""
+    return bool(node.value) and not keys
 
 
 class Checker:
@@ -81,8 +88,9 @@ class Checker:
                 self.error(key_node, join(path, key), f"duplicate key (first at line {first})")
             else:
                 out[key] = value
+        unknown = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)} - out.keys()
         for key in required:
-            if key not in out:
+            if key not in out and not difflib.get_close_matches(key, unknown, n=1, cutoff=0.6):
                 self.error(node, join(path, key), "required")
         return out
 
@@ -100,7 +108,7 @@ class Checker:
         """An identifier-like string: letters, digits, '_', '.', '-' (no ':')."""
         value = self.string(node, path)
         if value is not None and not NAME_RE.match(value):
-            self.error(node, path, f"{what} {value!r} may use only letters, digits, _ . -")
+            self.error(node, path, f'{what} "{value}" may use only letters, digits, _ . -')
             return None
         return value
 
@@ -134,7 +142,7 @@ class Checker:
         return value
 
     def number(self, node: yaml.Node, path: str, low: float, high: float) -> float | None:
-        value = self._scalar(node)
+        value = self.scalar(node)
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.error(node, path, f"must be a number from {low} to {high}, got {_kind(node)}")
             return None
@@ -144,14 +152,14 @@ class Checker:
         return float(value)
 
     def positive_int(self, node: yaml.Node, path: str) -> int | None:
-        value = self._scalar(node)
+        value = self.scalar(node)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             self.error(node, path, f"must be a positive whole number, got {_kind(node)}")
             return None
         return value
 
     def date(self, node: yaml.Node, path: str) -> date | None:
-        value = self._scalar(node)
+        value = self.scalar(node)
         if isinstance(value, str):
             try:
                 value = date.fromisoformat(value)
@@ -162,7 +170,8 @@ class Checker:
             return None
         return value
 
-    def _scalar(self, node: yaml.Node) -> object:
+    def scalar(self, node: yaml.Node) -> object:
+        """The scalar as YAML types it (int, float, date...); None for a list or mapping."""
         if not isinstance(node, yaml.ScalarNode):
             return None
         try:

@@ -9,7 +9,7 @@ from enum import Enum
 from detectors.base import Finding
 
 
-class Action(str, Enum):
+class Action(str, Enum):  # noqa: UP042 - StrEnum would change str(action)
     """What happens to a post. Strength order: block > flag > redact > allow."""
 
     ALLOW = "allow"

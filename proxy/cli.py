@@ -145,7 +145,7 @@ def _load_policy_or_fail(path: Path) -> Any:
             click.echo(str(issue), err=True)
         sys.exit(1)
     except PolicyError as exc:
-        click.echo(f"{path}: {exc}", err=True)
+        click.echo(str(exc), err=True)
         sys.exit(1)
 
 

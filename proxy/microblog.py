@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import html
+import sqlite3
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,7 +42,8 @@ class MicroblogStore:
     """Statuses in a SQLite file; writes serialised by a lock."""
 
     def __init__(self, path: Path) -> None:
-        self.db = sqlite_utils.Database(str(path), use_counts_table=False)
+        conn = sqlite3.connect(str(path), check_same_thread=False)
+        self.db = sqlite_utils.Database(conn)
         self.db.conn.execute("PRAGMA journal_mode=WAL")
         self.lock = threading.Lock()
         self.db["statuses"].create(
@@ -64,11 +66,13 @@ class MicroblogStore:
             return row
 
     def get(self, status_id: int) -> dict | None:
-        rows = list(self.db["statuses"].rows_where("id = ?", [status_id]))
+        with self.lock:
+            rows = list(self.db["statuses"].rows_where("id = ?", [status_id]))
         return rows[0] if rows else None
 
     def timeline(self, limit: int = 40) -> list[dict]:
-        return list(self.db["statuses"].rows_where(order_by="id desc", limit=limit))
+        with self.lock:
+            return list(self.db["statuses"].rows_where(order_by="id desc", limit=limit))
 
 
 def status_json(row: dict, base_url: str) -> dict[str, Any]:

@@ -1,0 +1,182 @@
+"""Users, roles, argon2 passwords and API tokens (stored only as sha256)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlite_utils import Database
+
+from .db import Store, utc_now
+from .errors import DuplicateUser, InvalidRole, InvalidUserName, UnknownUser
+
+ROLES = ("employee", "officer", "admin")
+TOKEN_PREFIX = "gp_"
+
+
+@dataclass(frozen=True)
+class User:
+    """Someone who may post (employee), review (officer) or administer (admin)."""
+
+    name: str
+    role: str  # one of ROLES
+    groups: tuple[str, ...] = ()
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _user(row: dict) -> User:
+    return User(row["name"], row["role"], tuple(json.loads(row["groups"] or "[]")))
+
+
+class UsersMixin:
+    """User accounts in the audit db, as methods of AuditLog.
+
+    actor (keyword) names who made a change, for the admin_actions table.
+    """
+
+    store: Store
+    password_hasher: PasswordHasher
+
+    @cached_property
+    def _dummy_hash(self) -> str:
+        """Verified against when the user is unknown, so timing does not tell."""
+        return self.password_hasher.hash(secrets.token_urlsafe(16))
+
+    def add_user(
+        self,
+        name: str,
+        role: str,
+        groups: Iterable[str] = (),
+        password: str | None = None,
+        *,
+        actor: str = "system",
+    ) -> tuple[User, str]:
+        """Create a user; returns it and a fresh API token (shown once, never stored)."""
+        if not name or name != name.strip():
+            raise InvalidUserName(f"user name {name!r} is empty or has surrounding spaces")
+        if role not in ROLES:
+            raise InvalidRole(f"role {role!r} is not one of {', '.join(ROLES)}")
+        user = User(name, role, tuple(groups))
+        pw_hash = self.password_hasher.hash(password) if password is not None else None
+        with self.store.write() as db:
+            if db["users"].count_where("name = ?", [name]):
+                raise DuplicateUser(f"user {name!r} already exists")
+            db["users"].insert(
+                {
+                    "name": name,
+                    "role": role,
+                    "groups": json.dumps(list(user.groups)),
+                    "password_hash": pw_hash,
+                    "created_at": utc_now(),
+                }
+            )
+            token = self._insert_token(db, name)
+            self._action(db, actor, f"user.add role={role}", name)
+        return user, token
+
+    def issue_token(self, name: str, *, actor: str = "system") -> str:
+        """A new API token for the user (earlier tokens stay valid until revoked)."""
+        with self.store.write() as db:
+            self._require(db, name)
+            token = self._insert_token(db, name)
+            self._action(db, actor, "token.issue", name)
+        return token
+
+    def revoke_tokens(self, name: str, *, actor: str = "system") -> int:
+        """Invalidate every token of the user; returns how many there were."""
+        with self.store.write() as db:
+            self._require(db, name)
+            count = db.execute("DELETE FROM tokens WHERE user = ?", [name]).rowcount
+            self._action(db, actor, "token.revoke", name)
+        return count
+
+    def user_for_token(self, token: str) -> User | None:
+        """The user holding this token, or None."""
+        digest = token_hash(token)
+        with self.store.read() as db:
+            rows = list(db["tokens"].rows_where("token_hash = ?", [digest], limit=1))
+            if not rows or not hmac.compare_digest(rows[0]["token_hash"], digest):
+                return None
+            return self._get(db, rows[0]["user"])
+
+    def check_password(self, name: str, password: str) -> User | None:
+        """The user if the password is right, else None (also for unknown users)."""
+        with self.store.read() as db:
+            row = self._row(db, name)
+        stored = (row or {}).get("password_hash")
+        try:
+            self.password_hasher.verify(stored or self._dummy_hash, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if not stored:
+            return None
+        if self.password_hasher.check_needs_rehash(stored):
+            self._store_hash(name, self.password_hasher.hash(password))
+        return _user(row)
+
+    def set_password(self, name: str, password: str, *, actor: str = "system") -> None:
+        pw_hash = self.password_hasher.hash(password)  # slow: keep it outside the lock
+        with self.store.write() as db:
+            self._require(db, name)
+            self._store_hash(name, pw_hash)
+            self._action(db, actor, "user.set_password", name)
+
+    def has_users(self) -> bool:
+        with self.store.read() as db:
+            return db["users"].count > 0
+
+    def get_user(self, name: str) -> User | None:
+        with self.store.read() as db:
+            return self._get(db, name)
+
+    def list_users(self) -> list[User]:
+        with self.store.read() as db:
+            return [_user(r) for r in db["users"].rows_where(order_by="name")]
+
+    def record_admin_action(self, actor: str, action: str, target: str) -> None:
+        """Note an admin action: who did what to what (never a token, password or text)."""
+        with self.store.write() as db:
+            self._action(db, actor, action, target)
+
+    def _store_hash(self, name: str, pw_hash: str) -> None:
+        with self.store.write() as db:
+            db["users"].update(name, {"password_hash": pw_hash})
+
+    @staticmethod
+    def _insert_token(db: Database, name: str) -> str:
+        token = new_token()
+        row = {"token_hash": token_hash(token), "user": name, "created_at": utc_now()}
+        db["tokens"].insert(row)
+        return token
+
+    @staticmethod
+    def _action(db: Database, actor: str, action: str, target: str) -> None:
+        row = {"at": utc_now(), "actor": actor, "action": action, "target": target}
+        db["admin_actions"].insert(row)
+
+    @staticmethod
+    def _row(db: Database, name: str) -> dict | None:
+        rows = list(db["users"].rows_where("name = ?", [name], limit=1))
+        return rows[0] if rows else None
+
+    def _get(self, db: Database, name: str) -> User | None:
+        row = self._row(db, name)
+        return _user(row) if row else None
+
+    def _require(self, db: Database, name: str) -> None:
+        if self._row(db, name) is None:
+            raise UnknownUser(f"no user {name!r}")

@@ -1,0 +1,123 @@
+"""Users: roles, tokens stored only as hashes, argon2 passwords, admin actions."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from audit import DuplicateUser, InvalidRole, InvalidUserName, UnknownUser, User
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def users(log):
+    """The user methods live on AuditLog; the name keeps these tests readable."""
+    return log
+
+
+def test_add_user_returns_user_and_token_that_finds_it(users):
+    user, token = users.add_user("alice", "employee", groups=["eng", "sales"])
+    assert user == User("alice", "employee", ("eng", "sales"))
+    assert token.startswith("gp_") and len(token) > 40
+    assert users.user_for_token(token) == user
+    assert users.get_user("alice") == user
+    assert users.has_users()
+
+
+@pytest.mark.parametrize(
+    "token", ["", "gp_", "gp_wrong", "not-a-token", "gp_" + "A" * 43], ids=repr
+)
+def test_wrong_token_finds_nobody(users, token):
+    users.add_user("alice", "employee")
+    assert users.user_for_token(token) is None
+
+
+def test_issued_tokens_all_work_until_revoked(users):
+    _, first = users.add_user("alice", "employee")
+    second = users.issue_token("alice")
+    assert first != second
+    assert users.user_for_token(first) == users.user_for_token(second) == users.get_user("alice")
+    assert users.revoke_tokens("alice") == 2
+    assert users.user_for_token(first) is None and users.user_for_token(second) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "found"),
+    [
+        ("olivia", PASSWORD, True),
+        ("olivia", PASSWORD + "!", False),
+        ("olivia", "", False),
+        ("nobody", PASSWORD, False),
+        ("alice", PASSWORD, False),  # alice has no password: token only
+    ],
+    ids=["right", "wrong", "empty", "unknown-user", "no-password-set"],
+)
+def test_check_password(users, name, password, found):
+    users.add_user("olivia", "officer", password=PASSWORD)
+    users.add_user("alice", "employee")
+    result = users.check_password(name, password)
+    assert (result == users.get_user(name)) if found else result is None
+
+
+def test_set_password_replaces_the_old_one(users):
+    users.add_user("olivia", "officer", password="old password")
+    users.set_password("olivia", PASSWORD)
+    assert users.check_password("olivia", "old password") is None
+    assert users.check_password("olivia", PASSWORD).role == "officer"
+
+
+def test_duplicate_user_is_refused(users):
+    users.add_user("alice", "employee")
+    with pytest.raises(DuplicateUser):
+        users.add_user("alice", "admin")
+    assert users.get_user("alice").role == "employee"
+
+
+@pytest.mark.parametrize("role", ["", "root", "Admin", "officers", None], ids=repr)
+def test_unknown_role_is_refused(users, role):
+    with pytest.raises(InvalidRole) as exc:
+        users.add_user("alice", role)
+    assert isinstance(exc.value, ValueError)
+    assert "employee, officer, admin" in str(exc.value)
+    assert not users.has_users()
+
+
+@pytest.mark.parametrize("name", ["", " alice", "alice "], ids=repr)
+def test_blank_or_padded_name_is_refused(users, name):
+    with pytest.raises(InvalidUserName):
+        users.add_user(name, "employee")
+
+
+@pytest.mark.parametrize("method", ["issue_token", "revoke_tokens"])
+def test_token_actions_on_unknown_user_raise(users, method):
+    with pytest.raises(UnknownUser):
+        getattr(users, method)("ghost")
+
+
+def test_unknown_user_lookups_are_none(users):
+    assert users.get_user("ghost") is None
+    assert not users.has_users()
+
+
+def test_tokens_and_passwords_are_never_stored_in_plaintext(users, db_bytes):
+    _, token = users.add_user("olivia", "admin", password=PASSWORD)
+    extra = users.issue_token("olivia")
+    data = db_bytes()
+    for secret in (token, extra, token.removeprefix("gp_"), PASSWORD):
+        assert secret.encode() not in data
+
+
+def test_user_changes_are_recorded_as_admin_actions(users, db_path):
+    users.add_user("olivia", "officer", password=PASSWORD, actor="root")
+    users.issue_token("olivia", actor="root")
+    users.set_password("olivia", "another one", actor="root")
+    with sqlite3.connect(db_path) as conn:
+        sql = "SELECT actor, action, target FROM admin_actions ORDER BY id"
+        rows = conn.execute(sql).fetchall()
+    assert rows == [
+        ("root", "user.add role=officer", "olivia"),
+        ("root", "token.issue", "olivia"),
+        ("root", "user.set_password", "olivia"),
+    ]
