@@ -16,9 +16,7 @@ from presidio_analyzer.predefined_recognizers import EmailRecognizer
 from tldextract import TLDExtract
 
 # No URLs to fetch, no disk cache to read or write: the bundled snapshot only.
-OFFLINE_TLD_EXTRACTOR = TLDExtract(
-    cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True
-)
+OFFLINE_TLD_EXTRACTOR = TLDExtract(cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True)
 
 
 class OfflineEmailRecognizer(EmailRecognizer):

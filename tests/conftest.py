@@ -1,0 +1,84 @@
+"""Shared fixtures: the analyzer (loaded once), live servers on loopback."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import waitress
+from flask import Flask
+
+DATA = Path(__file__).parent / "data"
+TEST_POLICY = DATA / "policy.yaml"
+
+
+@pytest.fixture(scope="session")
+def analyzer():
+    """presidio + spaCy, built once for the whole test session (seconds)."""
+    from detectors import build_analyzer
+
+    return build_analyzer()
+
+
+@dataclass
+class LiveServer:
+    """A WSGI app served by waitress on a free loopback port, in a thread."""
+
+    app: Flask
+    url: str
+    _server: object
+
+    @classmethod
+    def start(cls, app: Flask) -> LiveServer:
+        server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+        threading.Thread(target=server.run, daemon=True).start()
+        return cls(app, f"http://127.0.0.1:{server.effective_port}", server)
+
+    def stop(self) -> None:
+        self._server.close()
+
+
+@pytest.fixture
+def microblog(tmp_path: Path) -> Iterator[LiveServer]:
+    """The built-in local microblog, as the upstream, on loopback."""
+    from proxy.microblog import create_microblog
+
+    live = LiveServer.start(create_microblog(tmp_path / "microblog.db", "upstream-token"))
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def gatepost_config(tmp_path: Path, microblog: LiveServer):
+    from proxy.config import Config
+
+    return Config(
+        data_dir=tmp_path / "data",
+        policy_path=TEST_POLICY,
+        upstream_url=microblog.url,
+        upstream_token="upstream-token",
+    )
+
+
+@pytest.fixture
+def gatepost(gatepost_config, analyzer) -> Iterator[LiveServer]:
+    """Gatepost itself, on loopback, forwarding to the local microblog."""
+    from proxy.app import create_app
+
+    live = LiveServer.start(create_app(gatepost_config, analyzer=analyzer))
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def audit_log(gatepost):
+    return gatepost.app.extensions["gatepost.audit"]
+
+
+@pytest.fixture
+def employee_token(audit_log) -> str:
+    _, token = audit_log.add_user("dana", "employee", groups=["marketing"])
+    return token
