@@ -64,5 +64,5 @@ class Decision:
     def reason(self) -> str:
         """The human sentence shown to the employee for a block or flag."""
         held = [r for r in self.rules if r.action.strength >= Action.FLAG.strength]
-        parts = [f"{r.description or r.id} (rule {r.id})" for r in held]
+        parts = [f"{(r.description or r.id).rstrip('. ')} (rule {r.id})" for r in held]
         return "; ".join(parts)

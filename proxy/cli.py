@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from collections.abc import Iterator
@@ -34,6 +35,8 @@ def serve(config_path: Path | None, host: str | None, port: int | None) -> None:
     """
     from proxy.serve import serve as run
 
+    # Decisions are logged by reference, author and action: never post text.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
         run(load_config(config_path, host=host, port=port), echo=click.echo)
     except (ConfigError, PolicyError) as exc:

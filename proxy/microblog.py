@@ -140,5 +140,12 @@ def create_microblog(db_path: Path, token: str) -> Flask:
         rows = store.timeline(100)
         return render_template("microblog_timeline.html", statuses=rows)
 
+    @app.get("/statuses/<int:status_id>")
+    def status_page(status_id: int):
+        row = store.get(status_id)
+        if row is None:
+            abort(404)
+        return render_template("microblog_timeline.html", statuses=[row])
+
     app.config["MICROBLOG_STORE"] = store
     return app
