@@ -84,9 +84,26 @@ def policy() -> None:
 @policy.command("check")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def policy_check(file: Path) -> None:
-    """Validate a policy: exit 0 "ok: N rules", or 1 with FILE:LINE errors."""
+    """Validate a policy and run its tests: cases.
+
+    Exit 0 "ok: N rules", or 1 with FILE:LINE errors or the failing cases.
+    """
+    from policies.selftest import failures, run_policy_tests
+    from proxy.app import build_engine, shared_analyzer
+
     loaded = _load_policy_or_fail(file)
-    click.echo(f"ok: {len(loaded.rules)} rules")
+    if not loaded.tests:
+        click.echo(f"ok: {len(loaded.rules)} rules")
+        return
+    analyzer = shared_analyzer(Config().spacy_model) if loaded.pii_entities else None
+    engine = build_engine(loaded, analyzer)
+    results = run_policy_tests(loaded, lambda text: engine.scanner.scan(text).findings)
+    failed = failures(results)
+    for result in failed:
+        click.echo(f"{file}:{result.case.line}: tests: {result}", err=True)
+    if failed:
+        sys.exit(1)
+    click.echo(f"ok: {len(loaded.rules)} rules, {len(results)} tests passed")
 
 
 @main.group()

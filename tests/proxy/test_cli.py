@@ -60,7 +60,7 @@ def test_policy_check_of_the_shipped_policy_is_ok():
     result = run("policy", "check", str(DEFAULT_POLICY_PATH))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ok: ")
-    assert result.stdout.strip().endswith("rules")
+    assert result.stdout.strip().endswith("tests passed")
 
 
 def test_policy_check_of_a_broken_file_exits_1_with_file_and_line(tmp_path):
@@ -88,3 +88,27 @@ def test_every_command_has_help(command):
     result = run(*command, "--help")
     assert result.returncode == 0
     assert "Usage: gatepost" in result.stdout
+
+
+def test_policy_check_fails_naming_the_line_of_a_failing_policy_test(tmp_path):
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "version: 1\n"
+        "lists:\n"
+        "  codenames: [Falcon]\n"
+        "rules:\n"
+        "  - id: codenames\n"
+        "    action: block\n"
+        "    match: {terms: codenames}\n"
+        "tests:\n"
+        "  - text: Falcon launches soon\n"
+        "    expect: block\n"
+        "  - text: A falconer at the fair\n"
+        "    expect: block\n",
+        encoding="utf-8",
+    )
+    result = run("policy", "check", str(policy))
+    assert result.returncode == 1
+    assert f"{policy}:11: tests:" in result.stderr
+    assert "expected block, got allow" in result.stderr
+    assert ":9:" not in result.stderr
