@@ -36,6 +36,8 @@ def test_serve_out_of_the_box_forwards_an_allowed_post_to_the_built_in_microblog
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        proc.stdout.close()
 
 
 def _read_until(proc: subprocess.Popen, marker: str, timeout: float) -> str:
