@@ -5,10 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from detectors.base import Finding, replace_spans
+from policies.engine import DETECTOR_ERROR_RULE
+from policies.types import Decision
 
 #: Finding kinds whose matched value is never stored. Terms and patterns are
 #: kept: officers need to see which confidential word fired.
 MASKED_KINDS = frozenset({"pii", "secret"})
+
+#: Stored instead of the text when a detector failed: with the scan
+#: incomplete, nobody knows which spans would have needed masking.
+WITHHELD = "[withheld: the scan did not complete]"
+
+
+def stored_text(text: str, decision: Decision, findings: Iterable[Finding]) -> str:
+    """The text the audit log may keep for this decision."""
+    if any(r.id == DETECTOR_ERROR_RULE for r in decision.rules):
+        return WITHHELD
+    return mask_text(text, findings)
 
 
 def mask_text(text: str, findings: Iterable[Finding]) -> str:

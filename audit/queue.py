@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from detectors.base import replace_spans
+from policies.engine import DETECTOR_ERROR_RULE
 
 from .db import Store, utc_now
 from .errors import AlreadyReviewed, UnknownReference
-from .masking import MASKED_KINDS
+from .masking import MASKED_KINDS, WITHHELD
 
 
 def _require(db: Database, table: str, ref: str) -> dict:
@@ -127,6 +128,8 @@ class ReviewMixin:
 
 
 def _masked_from_findings(db: Database, ref: str, text: str) -> str:
+    if db["fired_rules"].count_where("ref = ? AND rule_id = ?", [ref, DETECTOR_ERROR_RULE]):
+        return WITHHELD  # the scan was incomplete: no findings to mask by
     kinds = sorted(MASKED_KINDS)
     where = f"ref = ? AND kind IN ({', '.join('?' * len(kinds))})"
     rows = db["findings"].rows_where(where, [ref, *kinds])

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from detectors.base import Finding
 from policies.types import Decision, Post
 
-from .masking import mask_text, scrub_explanation
+from .masking import scrub_explanation, stored_text
 
 
 def _ms(value: float) -> float | None:
@@ -35,6 +35,7 @@ def decision_row(
     timings_ms: Mapping[str, float],
     total_ms: float,
     created_at: str,
+    detector_errors: Mapping[str, str] | None = None,
 ) -> dict:
     """The decisions row without its chain columns (seq, prev_hash, hash)."""
     return {
@@ -45,11 +46,12 @@ def decision_row(
         "dialect": dialect,
         "action": decision.action.value,
         "policy_version": decision.policy_version,
-        "masked_text": mask_text(post.text, all_findings(decision)),
+        "masked_text": stored_text(post.text, decision, all_findings(decision)),
         "text_length": len(post.text),
         "rule_ids": json.dumps([r.id for r in decision.rules]),
         "timings": json.dumps({k: _ms(v) for k, v in timings_ms.items()}, sort_keys=True),
         "total_ms": _ms(total_ms),
+        "detector_errors": json.dumps(dict(detector_errors or {}), sort_keys=True),
     }
 
 
@@ -81,7 +83,7 @@ def finding_rows(ref: str, post: Post, decision: Decision) -> list[dict]:
     return rows
 
 
-JSON_COLUMNS = ("groups", "rule_ids", "timings")
+JSON_COLUMNS = ("groups", "rule_ids", "timings", "detector_errors")
 
 
 def decode(row: dict | None) -> dict | None:

@@ -19,6 +19,7 @@ TABLES: dict[str, dict] = {
             "text_length": int,  # length of the raw text
             "rule_ids": str,  # JSON list of fired rule ids, strongest first
             "timings": str,  # JSON object: step name -> milliseconds
+            "detector_errors": str,  # JSON object: detector -> error (never post text)
             "total_ms": float,
             "prev_hash": str,
             "hash": str,

@@ -55,6 +55,7 @@ class AuditLog(OutboxMixin, ReviewMixin, UsersMixin):
         total_ms: float,
         outbox_text: str | None = None,
         idempotency_key: str | None = None,
+        detector_errors: Mapping[str, str] | None = None,
     ) -> None:
         """Record a decision, its rules and findings, and queue the post, atomically.
 
@@ -71,6 +72,7 @@ class AuditLog(OutboxMixin, ReviewMixin, UsersMixin):
             timings_ms=timings_ms,
             total_ms=total_ms,
             created_at=now,
+            detector_errors=detector_errors,
         )
         try:
             with self.store.write() as db:
