@@ -99,6 +99,11 @@ def _register(app: Flask) -> None:
     def method_not_allowed(_exc):
         return jsonify(error="Method not allowed on this path"), 405
 
+    @app.errorhandler(500)
+    def internal_error(_exc):
+        return jsonify(error="Gatepost failed to handle this request; nothing was posted. "
+                             "The error is in the server log."), 500
+
     @app.errorhandler(413)
     def too_large(_exc):
         limit = app.config["MAX_CONTENT_LENGTH"]

@@ -24,7 +24,7 @@ def main() -> None:
 
 @main.command()
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="YAML config file (see docs/operations.md).")
+              path_type=Path), help="YAML config file (keys: docs/api.md#configuration).")
 @click.option("--host", help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port of the proxy and admin UI (default 8080).")
 def serve(config_path: Path | None, host: str | None, port: int | None) -> None:
@@ -180,31 +180,17 @@ def _read_jsonl(stream: IO[str], author: str, groups: tuple[str, ...]) -> Iterat
                 raise TypeError("text must be a string")
         except (ValueError, KeyError, TypeError) as exc:
             raise click.ClickException(f"{stream.name}:{lineno}: bad post: {exc}") from exc
-        post = Post(str(obj.get("author") or author), text,
-                    tuple(obj.get("groups") or groups))
+        post_groups = obj.get("groups", list(groups))
+        if not isinstance(post_groups, list) or not all(isinstance(g, str) for g in post_groups):
+            raise click.ClickException(f"{stream.name}:{lineno}: groups must be a list of strings")
+        post = Post(str(obj.get("author") or author), text, tuple(post_groups))
         yield str(obj.get("id", lineno)), post
 
 
 def _scan_line(post_id: str, decision: Any, explain: bool) -> dict[str, Any]:
-    fired_by: dict[Any, str] = {}
-    for rule in decision.rules:
-        for f in rule.findings:
-            fired_by.setdefault(f, rule.id)
-    findings = []
-    for f in decision.findings:
-        row = {"kind": f.kind, "label": f.label, "start": f.start, "end": f.end,
-               "score": round(f.score, 3), "rule": fired_by.get(f)}
-        if explain:
-            row["explanation"] = f.explanation
-        findings.append(row)
-    line: dict[str, Any] = {
-        "id": post_id, "action": decision.action.value,
-        "rules": [{"id": r.id, "action": r.action.value} for r in decision.rules],
-        "findings": findings,
-    }
-    if decision.redacted_text is not None:
-        line["text"] = decision.redacted_text
-    return line
+    from proxy.present import decision_json
+
+    return {"id": post_id, **decision_json(decision, explain=explain, describe=False)}
 
 
 class _Progress:

@@ -7,6 +7,7 @@ allowed post its outbox row, are durable before anything leaves.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -16,19 +17,13 @@ from typing import Any
 
 from audit import AuditLog, new_reference
 from detectors import Scanner, ScanResult
-from policies import Action, Decision, FiredRule, Policy, Post
+from policies import Action, Decision, Policy, Post
+from policies.engine import DETECTOR_ERROR
 from proxy.errors import UpstreamError
 from proxy.upstream import MastodonUpstream, UpstreamReply
 
 log = logging.getLogger("gatepost.gateway")
 
-ENGINE_FAILURE = FiredRule(
-    id="gatepost.detector-error",
-    action=Action.FLAG,
-    description="The scanner failed, so the post is held for review instead of being "
-    "forwarded unscanned.",
-    findings=(),
-)
 
 
 @dataclass(frozen=True)
@@ -91,20 +86,41 @@ class Gateway:
         idempotency_key: str | None = None,
         params: Mapping[str, Any] | None = None,
     ) -> Outcome:
-        """Evaluate, record, and forward the post if the decision lets it go."""
+        """Evaluate, record, and forward the post if the decision lets it go.
+
+        A resubmission with the same Idempotency-Key by the same author is
+        recognised: it is not recorded again, and is only re-sent (with the
+        same upstream key) if the first attempt was not delivered.
+        """
+        key = upstream_key(post.author, idempotency_key) if idempotency_key else None
         evaluation = self.evaluate(post)
+        earlier = self.audit.outbox_for_key(key) if key else None
+        if earlier is not None:
+            return self._replay(earlier, evaluation, params)
         decision = evaluation.decision
         ref = new_reference()
         outbox_text = _outbox_text(post, decision)
         self.audit.record_decision(
             post, decision, ref=ref, dialect=dialect,
             timings_ms=evaluation.scan.timings_ms, total_ms=evaluation.total_ms,
-            outbox_text=outbox_text, idempotency_key=idempotency_key or ref,
+            outbox_text=outbox_text, idempotency_key=key or ref,
+            detector_errors=evaluation.scan.errors,
         )
         log.info("post %s by %s: %s", ref, post.author, decision.action.value)
         if outbox_text is None:
             return Outcome(ref, evaluation)
-        return self._forward(ref, evaluation, outbox_text, idempotency_key or ref, params)
+        return self._forward(ref, evaluation, outbox_text, key or ref, params)
+
+    def _replay(
+        self, earlier: Mapping[str, Any], evaluation: Evaluation,
+        params: Mapping[str, Any] | None,
+    ) -> Outcome:
+        ref = earlier["ref"]
+        log.info("post %s resubmitted with the same Idempotency-Key", ref)
+        if earlier["state"] == "delivered":
+            body = {"id": earlier["upstream_id"], "url": earlier["upstream_url"]}
+            return Outcome(ref, evaluation, reply=UpstreamReply(200, body))
+        return self._forward(ref, evaluation, earlier["text"], earlier["idempotency_key"], params)
 
     def _forward(
         self, ref: str, evaluation: Evaluation, text: str, key: str,
@@ -138,10 +154,20 @@ def evaluate(engine: Engine, post: Post) -> Evaluation:
     except Exception as exc:  # noqa: BLE001 - fail closed on anything
         log.error("scan failed (%s); holding the post for review", type(exc).__name__)
         scan = ScanResult(findings=(), timings_ms={}, errors={"engine": type(exc).__name__})
-        decision = Decision(Action.FLAG, (ENGINE_FAILURE,), engine.policy.version)
+        decision = Decision(Action.FLAG, (DETECTOR_ERROR,), engine.policy.version)
     for name, error in scan.errors.items():
         log.error("detector %s failed: %s", name, error)
     return Evaluation(decision, scan, (time.perf_counter() - started) * 1000)
+
+
+def upstream_key(author: str, client_key: str) -> str:
+    """The Idempotency-Key sent upstream: the client's key, scoped to its author.
+
+    All employees may share one upstream credential, so two employees who
+    happen to send the same key must not be taken for one post.
+    """
+    digest = hashlib.sha256(f"{author}\0{client_key}".encode()).hexdigest()
+    return f"gp-{digest[:32]}"
 
 
 def _outbox_text(post: Post, decision: Decision) -> str | None:

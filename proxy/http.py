@@ -43,6 +43,12 @@ def require_text(data: dict[str, Any], field: str, max_chars: int) -> str:
         raise BadRequest(f'field "{field}" is empty')
     if len(value) > max_chars:
         raise BadRequest(f'field "{field}" is {len(value)} characters; the limit is {max_chars}')
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise BadRequest(
+            f'field "{field}" is not valid Unicode (a lone surrogate at character {exc.start})'
+        ) from exc
     return value
 
 

@@ -102,15 +102,19 @@ def create_microblog(db_path: Path, token: str) -> Flask:
         return request.host_url.rstrip("/")
 
     def require_token() -> None:
-        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-        if not hmac.compare_digest(given.encode(), token.encode()):
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            given.strip().encode(), token.encode()
+        ):
             abort(jsonify(error="The access token is invalid"), 401)
 
     @app.post("/api/v1/statuses")
     def post_status():
         require_token()
         data = request.get_json(silent=True) if request.is_json else request.form
-        text = (data or {}).get("status", "")
+        if not hasattr(data, "get"):
+            return jsonify(error="Validation failed: the body must be a JSON object or a form"), 422
+        text = data.get("status", "")
         if not isinstance(text, str) or not text.strip():
             return jsonify(error="Validation failed: Text can't be blank"), 422
         key = request.headers.get("Idempotency-Key")
@@ -127,7 +131,7 @@ def create_microblog(db_path: Path, token: str) -> Flask:
 
     @app.get("/api/v1/timelines/public")
     def public_timeline():
-        limit = min(request.args.get("limit", 20, type=int), 40)
+        limit = max(1, min(request.args.get("limit", 20, type=int), 40))
         return jsonify([status_json(r, base_url()) for r in store.timeline(limit)])
 
     @app.get("/api/v1/accounts/verify_credentials")

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app, g, jsonify, request
 
 from policies import Action, Decision, Post
+from proxy import present
 from proxy.auth import token_required
 from proxy.errors import ProxyError
 from proxy.gateway import Gateway, Outcome
@@ -27,29 +28,9 @@ def _post_from_request() -> Post:
 
 
 def decision_json(decision: Decision) -> dict[str, Any]:
-    """The decision as the native API and `gatepost scan` show it."""
-    body: dict[str, Any] = {
-        "action": decision.action.value,
-        "policy_version": decision.policy_version,
-        "rules": [
-            {"id": r.id, "action": r.action.value, "description": r.description}
-            for r in decision.rules
-        ],
-        "findings": findings_json(decision),
-    }
-    if decision.action is Action.REDACT:
-        body["text"] = decision.redacted_text
-    return body
-
-
-def findings_json(decision: Decision) -> list[dict[str, Any]]:
-    """Every finding that fired a rule, with the rule it fired (no matched values)."""
-    return [
-        {"kind": f.kind, "label": f.label, "start": f.start, "end": f.end,
-         "score": round(f.score, 3), "rule": rule.id, "explanation": f.explanation}
-        for rule in decision.rules
-        for f in rule.findings
-    ]
+    """The decision as the native API shows it."""
+    body = present.decision_json(decision, explain=True, describe=True)
+    return {"policy_version": decision.policy_version, **body}
 
 
 @bp.post("/scan")
@@ -84,9 +65,9 @@ def _answer(outcome: Outcome):
         return jsonify(body), 202
     if outcome.error is not None:
         return json_error(
-            f"The post was allowed but the upstream could not be reached "
-            f"({outcome.error}); it is kept in the outbox as {outcome.ref}.", 502,
-            id=outcome.ref,
+            f"The post was allowed but could not be delivered ({outcome.error}), so it "
+            f"was not posted. Send it again with the same Idempotency-Key to retry. "
+            f"Reference {outcome.ref}.", 502, id=outcome.ref,
         )
     reply = outcome.reply
     assert reply is not None

@@ -7,6 +7,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import waitress
 
@@ -27,15 +28,27 @@ def start_local_microblog(config: Config) -> tuple[Config, Callable[[], None]]:
     token = token_file.read_text(encoding="utf-8").strip()
     app = create_microblog(config.data_dir / "microblog.db", token)
     server = waitress.create_server(app, host=config.host, port=config.microblog_port, threads=4)
-    threading.Thread(target=server.run, name="local-microblog", daemon=True).start()
+    threading.Thread(target=run_until_closed, args=(server,), name="local-microblog",
+                     daemon=True).start()
     url = f"http://{config.host}:{server.effective_port}"
     return dataclasses.replace(config, upstream_url=url, upstream_token=token), server.close
 
 
-def first_run_accounts(audit: AuditLog) -> list[str]:
-    """On an empty user table, create an admin and an employee; say how to use them."""
+def run_until_closed(server: Any) -> None:
+    """Run a waitress server in a thread; closing it from another thread ends this."""
+    try:
+        server.run()
+    except (OSError, ValueError):  # select() on the socket close() just shut
+        pass
+
+
+def first_run_accounts(audit: AuditLog) -> tuple[list[str], str | None]:
+    """On an empty user table, create an admin and an employee.
+
+    Returns the lines that say how to use them, and the employee's token.
+    """
     if audit.has_users():
-        return []
+        return [], None
     password = secrets.token_urlsafe(12)
     audit.add_user("admin", "admin", password=password)
     _, token = audit.add_user(FIRST_EMPLOYEE, "employee")
@@ -43,7 +56,7 @@ def first_run_accounts(audit: AuditLog) -> list[str]:
         "First start: created two accounts (shown once, keep them safe).",
         f"  admin UI login:  admin / {password}",
         f"  employee token:  {token}",
-    ]
+    ], token
 
 
 def serve(config: Config, echo: Callable[[str], None] = print) -> None:
@@ -54,12 +67,11 @@ def serve(config: Config, echo: Callable[[str], None] = print) -> None:
         config, stop_microblog = start_local_microblog(config)
         echo(f"Built-in microblog: {config.upstream_url}/  (its timeline page)")
     app = create_app(config)
-    lines = first_run_accounts(app.extensions["gatepost.audit"])
+    lines, token = first_run_accounts(app.extensions["gatepost.audit"])
     server = waitress.create_server(app, host=config.host, port=config.port,
                                     threads=config.threads)
     base = f"http://{config.host}:{server.effective_port}"
-    token = lines[-1].split()[-1] if lines else "<your token>"
-    for line in [*lines, *_usage(base, token, config.policy_path)]:
+    for line in [*lines, *_usage(base, token or "<your token>", config.policy_path)]:
         echo(line)
     try:
         server.run()

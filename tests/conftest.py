@@ -11,6 +11,8 @@ import pytest
 import waitress
 from flask import Flask
 
+from proxy.serve import run_until_closed
+
 DATA = Path(__file__).parent / "data"
 TEST_POLICY = DATA / "policy.yaml"
 
@@ -34,7 +36,7 @@ class LiveServer:
     @classmethod
     def start(cls, app: Flask) -> LiveServer:
         server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-        threading.Thread(target=server.run, daemon=True).start()
+        threading.Thread(target=run_until_closed, args=(server,), daemon=True).start()
         return cls(app, f"http://127.0.0.1:{server.effective_port}", server)
 
     def stop(self) -> None:

@@ -26,6 +26,10 @@ class BrokenPolicy:
         raise KeyError("boom")
 
 
+breakage_detector = {"detector": "exploding", "policy": "engine"}
+breakage_error = {"detector": "RuntimeError: model crashed", "policy": "KeyError"}
+
+
 @pytest.mark.parametrize("breakage", ["detector", "policy"])
 def test_a_scan_failure_holds_the_post_for_review_and_forwards_nothing(
     gatepost, microblog, employee_token, audit_log, breakage
@@ -37,7 +41,7 @@ def test_a_scan_failure_holds_the_post_for_review_and_forwards_nothing(
     else:
         gateway.swap_engine(Engine(BrokenPolicy(engine.policy), engine.scanner))
 
-    resp = requests.post(gatepost.url + "/api/posts", json={"text": "An ordinary post"},
+    resp = requests.post(gatepost.url + "/api/posts", json={"text": "My SSN is 078-05-1120"},
                          headers={"Authorization": f"Bearer {employee_token}"}, timeout=30)
 
     assert resp.status_code == 202, resp.text
@@ -48,3 +52,7 @@ def test_a_scan_failure_holds_the_post_for_review_and_forwards_nothing(
     row = audit_log.decision(body["id"])
     assert row["action"] == "flag"
     assert row["review"]["state"] == "pending"
+    # Unscanned, nobody knows what to mask: the decision row keeps no text.
+    assert row["masked_text"] == "[withheld: the scan did not complete]"
+    assert "078-05-1120" not in str(row["findings"]) + row["masked_text"]
+    assert row["detector_errors"] == {breakage_detector[breakage]: breakage_error[breakage]}

@@ -72,16 +72,23 @@ def test_confidential_post_is_blocked_with_the_rule_named(
 def test_customer_under_nda_is_held_for_review_and_not_forwarded(
     gatepost, microblog, employee_token, audit_log
 ):
-    resp = post(gatepost, employee_token, "Proud to announce our deal with Contoso Pharma!")
+    text = "Proud to announce our deal with Contoso Pharma! Details: kim.lee@gmail.com"
+    resp = post(gatepost, employee_token, text)
     assert resp.status_code == 202, resp.text
     body = resp.json()
     assert body["action"] == "flag"
     assert body["review_id"] == body["id"]
     assert "nda-customers" in body["message"]
+    assert {r["id"] for r in body["rules"]} == {"nda-customers", "personal-email"}
     assert timeline(microblog) == []
     row = audit_log.decision(body["id"])
     assert row["action"] == "flag"
+    assert row["masked_text"] == (
+        "Proud to announce our deal with Contoso Pharma! Details: [EMAIL_ADDRESS]"
+    )
+    # The raw text waits in the review queue only, for the officer.
     assert row["review"]["state"] == "pending"
+    assert row["review"]["held_text"] == text
     assert row["outbox"] is None
 
 
@@ -130,6 +137,7 @@ def test_post_without_a_valid_token_is_refused_and_not_recorded(
         ({"json": {"text": 42}}, 400, "must be a string"),
         ({"json": {"text": "   "}}, 400, "is empty"),
         ({"json": {"text": "x" * 5001}}, 400, "the limit is 5000"),
+        ({"json": {"text": "bad \ud800 surrogate"}}, 400, "lone surrogate"),
     ],
 )
 def test_bad_request_gets_a_clear_4xx_and_nothing_is_recorded(
@@ -147,3 +155,31 @@ def audit_log_bytes(gatepost) -> bytes:
     path = gatepost.app.config["GATEPOST"].audit_db
     wal = path.with_name(path.name + "-wal")
     return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+def test_resubmission_with_the_same_idempotency_key_posts_once(
+    gatepost, microblog, employee_token, audit_log
+):
+    headers = {"Authorization": f"Bearer {employee_token}", "Idempotency-Key": "k-1"}
+    first, second = (
+        requests.post(gatepost.url + "/api/posts", json={"text": "See you at the expo"},
+                      headers=headers, timeout=30)
+        for _ in range(2)
+    )
+    assert first.status_code == second.status_code == 200
+    assert first.json()["id"] == second.json()["id"]
+    assert first.json()["upstream"]["id"] == second.json()["upstream"]["id"]
+    assert timeline(microblog) == ["See you at the expo"]
+    assert len(audit_log.recent_decisions()) == 1
+
+
+def test_two_employees_sending_the_same_idempotency_key_both_get_posted(
+    gatepost, microblog, employee_token, audit_log
+):
+    _, other_token = audit_log.add_user("eli", "employee")
+    for token, text in [(employee_token, "Dana's post"), (other_token, "Eli's post")]:
+        resp = requests.post(gatepost.url + "/api/posts", json={"text": text},
+                             headers={"Authorization": f"Bearer {token}",
+                                      "Idempotency-Key": "shared-key"}, timeout=30)
+        assert resp.status_code == 200, resp.text
+    assert sorted(timeline(microblog)) == ["Dana's post", "Eli's post"]
