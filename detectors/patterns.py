@@ -1,15 +1,27 @@
-"""Policy patterns: named regexes, compiled once, matched as written."""
+"""Policy patterns: named regexes, compiled once, matched as written, each within a time budget.
+
+The ``regex`` module is used instead of ``re`` for its per-call timeout: an
+admin's pattern with catastrophic backtracking must hold one post for review,
+not hang a worker.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
-from detectors.base import DetectorsError, Finding
+import regex
+
+from detectors.base import DetectorFailed, DetectorsError, Finding
+
+TIME_BUDGET_S = 0.05  # per pattern, per detect() call
 
 
 class InvalidPattern(DetectorsError):
     """A policy pattern is not a valid regular expression."""
+
+
+class PatternTimeout(DetectorFailed):
+    """A policy pattern ran past its time budget on a post."""
 
 
 class PatternDetector:
@@ -17,10 +29,11 @@ class PatternDetector:
 
     name = "patterns"
 
-    def __init__(self, patterns: Mapping[str, str]) -> None:
-        self.patterns: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-            (label, compile_pattern(label, regex)) for label, regex in patterns.items()
+    def __init__(self, patterns: Mapping[str, str], time_budget_s: float = TIME_BUDGET_S) -> None:
+        self.patterns: tuple[tuple[str, regex.Pattern], ...] = tuple(
+            (label, compile_pattern(label, source)) for label, source in patterns.items()
         )
+        self.time_budget_s = time_budget_s
 
     def detect(self, text: str) -> list[Finding]:
         return [
@@ -28,19 +41,27 @@ class PatternDetector:
                 detector=self.name,
                 kind="pattern",
                 label=label,
-                start=match.start(),
-                end=match.end(),
+                start=start,
+                end=end,
                 score=1.0,
-                explanation=f"pattern {label}: regex '{regex.pattern}'",
+                explanation=f"pattern {label}: regex '{compiled.pattern}'",
             )
-            for label, regex in self.patterns
-            for match in regex.finditer(text)
-            if match.end() > match.start()
+            for label, compiled in self.patterns
+            for start, end in self._spans(label, compiled, text)
         ]
 
+    def _spans(self, label: str, compiled: regex.Pattern, text: str) -> list[tuple[int, int]]:
+        try:
+            matches = compiled.finditer(text, timeout=self.time_budget_s)
+            return [match.span() for match in matches if match.end() > match.start()]
+        except TimeoutError as exc:
+            raise PatternTimeout(
+                f"pattern {label} ran past its {self.time_budget_s * 1000:.0f} ms budget"
+            ) from exc
 
-def compile_pattern(label: str, regex: str) -> re.Pattern[str]:
+
+def compile_pattern(label: str, source: str) -> regex.Pattern:
     try:
-        return re.compile(regex)
-    except re.error as exc:
-        raise InvalidPattern(f"pattern {label}: invalid regex '{regex}': {exc}") from exc
+        return regex.compile(source)
+    except (regex.error, OverflowError) as exc:
+        raise InvalidPattern(f"pattern {label}: invalid regex '{source}': {exc}") from exc

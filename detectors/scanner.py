@@ -1,14 +1,19 @@
-"""The orchestrator: run every detector on a post, time each, keep going on errors."""
+"""The orchestrator: run every detector on the views of a post it needs, time each,
+map findings back to the original text, keep going on errors.
+"""
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from detectors.base import Detector, DetectorsError, Finding
+from detectors.normalize import View, Views, fold_case
 from detectors.patterns import PatternDetector
 from detectors.pii import PiiDetector
 from detectors.secrets import SecretDetector
@@ -20,6 +25,20 @@ if TYPE_CHECKING:
 # An error message sharing this many consecutive characters with the post is
 # assumed to quote it, and is withheld: errors are logged and audited.
 QUOTE_WINDOW = 8
+CACHE_SIZE = 2048
+
+# Which views of a post each detector reads (see detectors.normalize.Views).
+# Patterns also read the raw text: an admin's regex may target characters that
+# normalization folds away. A detector not listed reads the raw text only.
+VIEWS_BY_DETECTOR: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "presidio": ("pii",),
+        "secrets": ("plain", "decoded"),
+        "terms": ("terms", "decoded_terms"),
+        "patterns": ("raw", "plain", "decoded"),
+    }
+)
+RAW_ONLY = ("raw",)
 
 
 @dataclass(frozen=True)
@@ -42,29 +61,95 @@ class ScanResult:
 
 
 class Scanner:
-    """Runs detectors in order; a failing detector is recorded, not fatal."""
+    """Runs detectors in order; a failing detector is recorded, not fatal.
 
-    def __init__(self, detectors: Sequence[Detector]) -> None:
+    Results of complete scans are cached by text (LRU, cache_size entries): a
+    Scanner is built per policy version, so the cache is too.
+    """
+
+    def __init__(self, detectors: Sequence[Detector], cache_size: int = CACHE_SIZE) -> None:
         self.detectors = tuple(detectors)
+        self._cache = ResultCache(cache_size)
 
     def scan(self, text: str) -> ScanResult:
-        findings: list[Finding] = []
+        cached = self._cache.get(text)
+        if cached is not None:
+            return cached
+        result = self._scan(text)
+        if result.ok:  # an error may be transient (a time-out): scan again next time
+            self._cache.put(text, result)
+        return result
+
+    def _scan(self, text: str) -> ScanResult:
+        views = Views(text)
+        best: dict[tuple[str, str, int, int], Finding] = {}
         timings: dict[str, float] = {}
         errors: dict[str, str] = {}
         for detector in self.detectors:
             started = time.perf_counter()
             try:
-                findings.extend(detector.detect(text))
+                for view in views.select(VIEWS_BY_DETECTOR.get(detector.name, RAW_ONLY)):
+                    for finding in detector.detect(view.text):
+                        keep_best(best, locate(finding, view, text))
             except Exception as exc:  # any failure must hold the post, not crash the scan
                 errors[detector.name] = describe_error(exc, text)
             finally:
                 timings[detector.name] = (time.perf_counter() - started) * 1000
-        findings.sort(key=lambda f: (f.start, f.end))
+        findings = sorted(best.values(), key=lambda f: (f.start, f.end))
         return ScanResult(
             findings=tuple(findings),
             timings_ms=MappingProxyType(timings),
             errors=MappingProxyType(errors),
         )
+
+
+def locate(finding: Finding, view: View, text: str) -> Finding:
+    """The finding with offsets into the original text, saying where it was found."""
+    if view.name == "raw":
+        return finding
+    start, end = view.to_original(finding.start, finding.end)
+    if view.source:
+        note = f" (in a {view.source})"
+    elif fold_case(text[start:end]) != fold_case(view.text[finding.start : finding.end]):
+        note = " (found after normalization)"
+    else:
+        note = ""
+    return replace(finding, start=start, end=end, explanation=finding.explanation + note)
+
+
+def keep_best(best: dict[tuple[str, str, int, int], Finding], finding: Finding) -> None:
+    """One finding per (detector, label, span): the highest score, the first on ties."""
+    key = (finding.detector, finding.label, finding.start, finding.end)
+    if key not in best or finding.score > best[key].score:
+        best[key] = finding
+
+
+class ResultCache:
+    """A small thread-safe LRU map of post text -> ScanResult."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, ScanResult] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> ScanResult | None:
+        with self._lock:
+            result = self._items.get(text)
+            if result is not None:
+                self._items.move_to_end(text)
+            return result
+
+    def put(self, text: str, result: ScanResult) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[text] = result
+            self._items.move_to_end(text)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 def describe_error(exc: BaseException, text: str) -> str:

@@ -1,35 +1,38 @@
 """Policy terms: one Aho-Corasick automaton over every list, built once.
 
-Matching is case-insensitive and on word boundaries, with offsets into the
-original text. Cost per post is linear in the text, flat in the number of
-terms. Leetspeak, zero-width and confusable folding belong to normalization
-(a later step), not here.
+Terms are stored under the same fold the scanner's "terms" view applies to a
+post (case, look-alikes, accents, F.a.l.c.o.n; see detectors.normalize), plus
+leetspeak, which is folded here: telling an '@' inside a word (F@lcon) from
+one between words (press@northwind) needs the unfolded text. Matching is on
+word boundaries of the text given; cost per post is linear in the text and
+flat in the number of terms.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import ahocorasick
 
 from detectors.base import Finding
+from detectors.normalize import fold_case, fold_leet, fold_term, terms_text
 
-
-def fold(text: str) -> str:
-    """Lower-case without changing length, so offsets stay those of the original.
-
-    str.lower() turns a few characters into two (e.g. 'İ' -> 'i̇'); those are
-    kept as they are. str.casefold() is not used: it turns 'ß' into 'ss'.
-    """
-    out = []
-    for char in text:
-        lower = char.lower()
-        out.append(lower if len(lower) == 1 else char)
-    return "".join(out)
+fold = fold_case  # the case fold alone: length-preserving
 
 
 def is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
+
+
+@dataclass(frozen=True)
+class TermEntry:
+    """What the automaton stores for one folded term."""
+
+    length: int  # of the folded term, in characters
+    unleeted: str  # the term under the terms fold, before leetspeak
+    has_letters: bool  # a term with letters never matches a bare number
+    by_label: tuple[tuple[str, str], ...]  # (list label, the term as written)
 
 
 class TermDetector:
@@ -43,25 +46,38 @@ class TermDetector:
         for label, terms in term_lists.items():
             for term in terms:
                 term = term.strip()
-                if term:
-                    entries.setdefault(fold(term), {}).setdefault(label, term)
+                key = fold_term(term) if term else ""
+                if key:
+                    entries.setdefault(key, {}).setdefault(label, term)
         self.term_count = len(entries)
         self._automaton: ahocorasick.Automaton | None = None
         if entries:
             automaton = ahocorasick.Automaton()
             for key, by_label in entries.items():
-                automaton.add_word(key, (len(key), tuple(by_label.items())))
+                written = next(iter(by_label.values()))
+                entry = TermEntry(
+                    length=len(key),
+                    unleeted=terms_text(written),
+                    has_letters=any(char.isalpha() for char in written),
+                    by_label=tuple(by_label.items()),
+                )
+                automaton.add_word(key, entry)
             automaton.make_automaton()
             self._automaton = automaton
 
     def detect(self, text: str) -> list[Finding]:
         if self._automaton is None:
             return []
+        lowered = fold_case(text)
         findings = []
-        for last, (length, by_label) in self._automaton.iter(fold(text)):
-            start, end = last + 1 - length, last + 1
+        for last, entry in self._automaton.iter(fold_leet(lowered)):
+            start, end = last + 1 - entry.length, last + 1
+            matched = lowered[start:end]
             if not on_word_boundaries(text, start, end):
                 continue
+            if entry.has_letters and not any(char.isalpha() for char in matched):
+                continue  # "1057" is a number, not the term "Lost"
+            leet = " (leetspeak folded)" if matched != entry.unleeted else ""
             findings.extend(
                 Finding(
                     detector=self.name,
@@ -70,9 +86,9 @@ class TermDetector:
                     start=start,
                     end=end,
                     score=1.0,
-                    explanation=f'term "{term}" from {label}',
+                    explanation=f'term "{term}" from {label}{leet}',
                 )
-                for label, term in by_label
+                for label, term in entry.by_label
             )
         return findings
 

@@ -1,11 +1,13 @@
-"""Policy patterns: regexes matched as written, offsets into the text."""
+"""Policy patterns: regexes matched as written, offsets into the text, time budgets."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from detectors import DetectorsError, PatternDetector
-from detectors.patterns import InvalidPattern
+from detectors import DetectorFailed, DetectorsError, PatternDetector, build_scanner
+from detectors.patterns import InvalidPattern, PatternTimeout
 
 INTERNAL_HOST = r"\b[\w.-]+\.corp\.northwind\.example\b"
 
@@ -51,3 +53,55 @@ def test_invalid_regex_fails_at_construction(regex: str) -> None:
     with pytest.raises(InvalidPattern, match="pattern bad: invalid regex") as raised:
         PatternDetector({"bad": regex})
     assert isinstance(raised.value, DetectorsError)
+
+
+@pytest.mark.parametrize("regex", [r"(a|aa)+$", r"((a+)|(a+?))+$", r"(\w+\s?)+$"])
+def test_catastrophic_pattern_fails_closed_within_its_budget(regex: str) -> None:
+    scanner = build_scanner(None, term_lists={}, patterns={"slow": regex}, pii_entities=[])
+    started = time.perf_counter()
+    result = scanner.scan("a" * 5000 + "!")
+    assert time.perf_counter() - started < 2.0
+    assert not result.ok
+    assert result.errors["patterns"] == "PatternTimeout: pattern slow ran past its 50 ms budget"
+
+
+def test_nested_quantifier_on_a_short_post_finishes_quickly_without_a_match() -> None:
+    started = time.perf_counter()
+    assert PatternDetector({"nested": r"(a+)+$"}).detect("a" * 30 + "b") == []
+    assert time.perf_counter() - started < 0.5
+
+
+def test_pattern_timeout_is_a_detector_failure() -> None:
+    detector = PatternDetector({"slow": r"(a|aa)+$"}, time_budget_s=0.01)
+    with pytest.raises(PatternTimeout) as raised:
+        detector.detect("a" * 40 + "b")
+    assert isinstance(raised.value, DetectorFailed)
+
+
+ONE_DOT_LEADER = "\u2024"  # NFKC: "."
+
+
+@pytest.mark.parametrize(
+    ("text", "original"),
+    [
+        ("see wiki[.]corp[.]northwind[.]example now", "wiki[.]corp[.]northwind[.]example"),
+        ("see wiki.corp.northwind\u200b.example now", "wiki.corp.northwind\u200b.example"),
+        (
+            f"at wiki{ONE_DOT_LEADER}corp.northwind{ONE_DOT_LEADER}example",
+            f"wiki{ONE_DOT_LEADER}corp.northwind{ONE_DOT_LEADER}example",
+        ),
+    ],
+)
+def test_pattern_matches_the_normalized_post_at_its_original_span(text: str, original: str) -> None:
+    scanner = build_scanner(
+        None, term_lists={}, patterns={"internal-links": INTERNAL_HOST}, pii_entities=[]
+    )
+    (finding,) = scanner.scan(text).findings
+    assert text[finding.start : finding.end] == original
+    assert finding.explanation.endswith("(found after normalization)")
+
+
+def test_pattern_written_for_another_script_still_matches_the_raw_text() -> None:
+    scanner = build_scanner(None, term_lists={}, patterns={"ru": "Сокол"}, pii_entities=[])
+    (finding,) = scanner.scan("проект Сокол").findings
+    assert (finding.start, finding.end) == (7, 12)

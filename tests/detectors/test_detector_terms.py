@@ -1,10 +1,10 @@
-"""Policy terms: case-insensitive, whole words, phrases, offsets in the original text."""
+"""Policy terms: case-insensitive, whole words, phrases, evasions, offsets in the original text."""
 
 from __future__ import annotations
 
 import pytest
 
-from detectors import TermDetector
+from detectors import TermDetector, build_scanner
 from detectors.terms import fold
 
 LISTS = {
@@ -101,3 +101,71 @@ def test_automaton_is_built_once_at_construction() -> None:
     detector.detect("Bluebird")
     assert detector._automaton is automaton
     assert detector.term_count == 1
+
+
+UNDERLINED = "".join(char + "\u0332" for char in "Falcon")  # combining low line under each
+EVASIONS = {"codenames": ["Falcon", "Project Nightjar"], "ops": ["Lost"]}
+
+
+def scanned(text: str, lists: dict[str, list[str]] = EVASIONS) -> list[tuple[str, str]]:
+    """Terms found by a scanner (so on the normalized "terms" view), as original text."""
+    scanner = build_scanner(None, term_lists=lists, patterns={}, pii_entities=[], secret_labels=[])
+    return [(f.label, text[f.start : f.end]) for f in scanner.scan(text).findings]
+
+
+@pytest.mark.parametrize(
+    ("text", "original"),
+    [
+        ("Fa1con ships", "Fa1con"),
+        ("FALC0N!", "FALC0N"),
+        ("F4LC0N", "F4LC0N"),
+        ("F@lcon", "F@lcon"),
+        ("7he F.a.l.c.o.n team", "F.a.l.c.o.n"),
+        ("the F a l c o n team", "F a l c o n"),
+        ("F-a-l-c-o-n", "F-a-l-c-o-n"),
+        ("F_a_l_c_o_n", "F_a_l_c_o_n"),
+        ("F\u0430lcon", "F\u0430lcon"),  # Cyrillic а
+        ("Fal\u200bcon", "Fal\u200bcon"),
+        ("\u202eFalcon\u202c", "Falcon"),
+        ("ＦＡＬＣＯＮ", "ＦＡＬＣＯＮ"),
+        ("Fålcon", "Fålcon"),
+        (UNDERLINED + "!", UNDERLINED),
+        ("Project\nNightjar", "Project\nNightjar"),
+        ("Pr0ject  N1ghtjar", "Pr0ject  N1ghtjar"),
+    ],
+)
+def test_evaded_term_is_found_at_its_original_span(text: str, original: str) -> None:
+    assert scanned(text) == [("codenames", original)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Falconry is a hobby",
+        "F a l c o n r y",
+        "Falcon2",
+        "xFa1con",
+        "error 1057 again",  # digits alone never spell a word: not the term "Lost"
+        "Fal-con",
+        "Fa lcon",
+    ],
+)
+def test_lookalike_of_a_term_is_not_found(text: str) -> None:
+    assert scanned(text) == []
+
+
+def test_term_written_with_lookalikes_in_the_policy_matches_plain_text() -> None:
+    assert scanned("Falcon", {"codenames": ["F\u0430lc0n"]}) == [("codenames", "Falcon")]
+
+
+def test_term_inside_an_email_address_is_still_a_whole_word() -> None:
+    lists = {"customers": ["Contoso"], "contacts": ["press@contoso.example"]}
+    assert sorted(scanned("mail press@contoso.example", lists)) == [
+        ("contacts", "press@contoso.example"),
+        ("customers", "contoso"),
+    ]
+
+
+def test_leetspeak_match_says_so_in_its_explanation() -> None:
+    (finding,) = TermDetector({"codenames": ["Falcon"]}).detect("Fa1con")
+    assert finding.explanation == 'term "Falcon" from codenames (leetspeak folded)'

@@ -1,0 +1,20 @@
+"""Text normalization with an offset map back to the original post.
+
+``views(text)`` gives every reading of a post that the detectors need (see
+Views); each finding made on a view maps back with ``View.to_original``.
+"""
+
+from detectors.normalize.plain import fold_case, fold_leet
+from detectors.normalize.view import View
+from detectors.normalize.views import VIEW_NAMES, Views, fold_term, terms_text, views
+
+__all__ = [
+    "VIEW_NAMES",
+    "View",
+    "Views",
+    "fold_case",
+    "fold_leet",
+    "fold_term",
+    "terms_text",
+    "views",
+]
