@@ -30,12 +30,23 @@ PII_ENTITIES: tuple[str, ...] = (
     "US_SSN",
 )
 
-# Labels of the secrets catalogue (detectors/secrets.py declares each one).
+# Labels of the secrets catalogue (detectors/secrets_catalogue.py declares each one).
 SECRET_LABELS: tuple[str, ...] = (
     "AWS_ACCESS_KEY",
     "AWS_SECRET_KEY",
     "GITHUB_TOKEN",
+    "GITLAB_TOKEN",
+    "SLACK_TOKEN",
+    "SLACK_WEBHOOK",
+    "STRIPE_KEY",
+    "GOOGLE_API_KEY",
+    "OPENAI_KEY",
+    "ANTHROPIC_KEY",
+    "JWT",
     "PRIVATE_KEY",
+    "DB_CONNECTION_STRING",
+    "PASSWORD_ASSIGNMENT",
+    "GENERIC_SECRET",
 )
 
 # Registry names of the detectors (Finding.detector).

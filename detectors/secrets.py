@@ -1,111 +1,219 @@
-"""Secrets: a catalogue of declarations (label, regex, checks), as in gitleaks.
+"""Secrets: runs the catalogue (detectors/secrets_catalogue.py) over a post.
 
-Each SecretRule is data. Its regex is compiled once, at import. A match is a
-secret only if the rule's ``is_real`` check accepts the matched value: by
-default that rejects placeholder-evident values (EXAMPLE, xxxx, ****, <...>,
-${VAR}), so documentation snippets such as AWS's AKIAIOSFODNN7EXAMPLE pass.
+One Aho-Corasick pass over the lower-cased post finds every rule's keywords;
+only the rules whose keywords occur run their regex, so a clean post costs that
+one pass. A match becomes a Finding if its value clears the rule's entropy
+floor and named check (CHECKS), lies outside public key material, and does not
+overlap what an earlier, more specific rule reported. Explanations name the
+rule and why; they never quote the matched value.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import math
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+import string
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import ahocorasick
 
 from detectors.base import DetectorsError, Finding
+from detectors.secrets_catalogue import (
+    CATALOGUE,
+    DIGEST_LENGTHS,
+    KINDS,
+    PLACEHOLDER_MARK,
+    PLACEHOLDER_WORDS,
+    PUBLIC_BLOB,
+    PUBLIC_MATERIAL,
+    WELL_KNOWN_PASSWORDS,
+    SecretRule,
+)
 
-PLACEHOLDER = re.compile(r"(?i:example)|(?i:x{4})|\*{4}|<[^<>\n]*>|\$\{[^}\n]*\}")
-BASE64_RUN = re.compile(r"[A-Za-z0-9+/=]{32,}")
+__all__ = ["CATALOGUE", "CHECKS", "SecretDetector", "SecretRule", "UnknownSecretLabel"]
+
+ASCENDING = "0123456789abcdefghijklmnopqrstuvwxyz"
+RUN = 8  # 12345678, abcdefgh, 87654321: typed by a person, not drawn at random
+ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+# obj.attr, call(...), item[...], or a file path: what code assigns, not a password.
+CODE_REFERENCE = re.compile(r"[A-Za-z_]\w*(?:(?:\.\w+)+(?:[(\[].*)?|[(\[].*)|[~.]?/[\w./-]*")
+LOOPBACK = re.compile(r"(?i)(?:localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)(?::\d+)?")
+WORD_PIECE = re.compile(r"[A-Za-z]+\d*|\d+[A-Za-z]{0,3}|")
+PIECE_SEPARATOR = re.compile(r"[_\-./+=~]")
+HEX = re.compile(r"[0-9a-fA-F]+")
+ASSIGNMENT = re.compile(r"[\"'`]?\s*(?:=>|:=|=|:)\s*[\"'`]?")
+UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 PEM_ARMOUR = re.compile(r"-----(?:BEGIN|END) [A-Z0-9 ]+-----")
+PEM_PLACEHOLDER = re.compile(r"(?i:example|x{8})|\*{4}|<[^<>\n]*>")
+BASE64_RUN = re.compile(r"[A-Za-z0-9+/=]{32,}")
+BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 
 
 class UnknownSecretLabel(DetectorsError):
     """A secret label that the catalogue does not declare."""
 
 
-def not_placeholder(value: str) -> bool:
-    """True unless the value is evidently a placeholder (EXAMPLE, xxxx, <...>...)."""
-    return PLACEHOLDER.search(value) is None
-
-
-def looks_random_base64(value: str) -> bool:
-    """Random base64 of this length has upper, lower and digits; hex digests do not."""
-    return (
-        not_placeholder(value)
-        and any(c.isupper() for c in value)
-        and any(c.islower() for c in value)
-        and any(c.isdigit() for c in value)
-    )
-
-
-def pem_has_key_material(value: str) -> bool:
-    """A lone header counts (fail closed); a full block needs a real base64 body."""
-    body = PEM_ARMOUR.sub("", value).strip()
-    if not body:
-        return True
-    return BASE64_RUN.search(body) is not None and PLACEHOLDER.search(body) is None
-
-
 @dataclass(frozen=True)
-class SecretRule:
-    """One kind of secret.
+class Verdict:
+    """A check accepted a matched value: a note for the explanation, a factor on the score."""
 
-    pattern: the regex; if it has a group named ``secret``, that group is the
-    reported span (the rest is required context, e.g. a keyword).
-    score: 1.0 when the shape alone is conclusive, lower when it leans on a keyword.
-    is_real: final check of the matched value (placeholders, hashes...).
-    """
-
-    label: str
-    pattern: str
-    description: str
-    score: float = 1.0
-    is_real: Callable[[str], bool] = not_placeholder
-    regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "regex", re.compile(self.pattern))
-
-    def spans(self, text: str) -> Iterable[tuple[int, int]]:
-        group = "secret" if "secret" in self.regex.groupindex else 0
-        for match in self.regex.finditer(text):
-            start, end = match.span(group)
-            if start < end and self.is_real(text[start:end]):
-                yield start, end
+    note: str = ""
+    factor: float = 1.0
 
 
-CATALOGUE: tuple[SecretRule, ...] = (
-    SecretRule(
-        label="AWS_ACCESS_KEY",
-        pattern=r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b",
-        description="AWS access key ID (long-term AKIA or temporary ASIA)",
-    ),
-    SecretRule(
-        label="AWS_SECRET_KEY",
-        pattern=(
-            r"(?i:aws|secret)[^\n]{0,40}?"
-            r"(?<![A-Za-z0-9/+=])(?P<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
-        ),
-        description="AWS secret access key (40 base64 characters after 'aws' or 'secret')",
-        score=0.9,
-        is_real=looks_random_base64,
-    ),
-    SecretRule(
-        label="GITHUB_TOKEN",
-        pattern=r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})(?![A-Za-z0-9_])",
-        description="GitHub token (classic ghp_/gho_/ghu_/ghs_/ghr_ or fine-grained github_pat_)",
-    ),
-    SecretRule(
-        label="PRIVATE_KEY",
-        pattern=(
-            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-            r"(?:[\s\S]{0,20000}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)?"
-        ),
-        description="PEM/OpenSSH/PGP private key (the whole block when its END line is present)",
-        is_real=pem_has_key_material,
-    ),
-)
-RULES_BY_LABEL: dict[str, SecretRule] = {rule.label: rule for rule in CATALOGUE}
+ACCEPT = Verdict()
+Check = Callable[[re.Match[str]], "Verdict | None"]  # None: not a secret after all
+
+
+def secret_of(match: re.Match[str]) -> str:
+    """The reported part of a match: its ``secret`` group if the regex has one."""
+    return match["secret"] if "secret" in match.re.groupindex else match[0]
+
+
+def is_placeholder(value: str) -> bool:
+    """EXAMPLE, xxxx, ****, <...>, ${VAR}, $VAR, {{var}}, your_..._here, redacted,
+    a character repeated 8 times, or a run such as 12345678 or abcdefgh."""
+    if PLACEHOLDER_MARK.search(value):
+        return True
+    lowered = value.lower()
+    windows = (lowered[i : i + RUN] for i in range(len(lowered) - RUN + 1))
+    return any(w in ASCENDING or w[::-1] in ASCENDING for w in windows)
+
+
+def shannon_entropy(value: str) -> float:
+    """Bits per character of the value's own character distribution."""
+    size = len(value)
+    return -sum(n / size * math.log2(n / size) for n in Counter(value).values()) if size else 0.0
+
+
+def looks_like_words(value: str) -> bool:
+    """Identifiers and phrases (oauth2-client-flow, TokenService2, build_2024_10), not random."""
+    return all(WORD_PIECE.fullmatch(piece) for piece in PIECE_SEPARATOR.split(value))
+
+
+def not_placeholder(match: re.Match[str]) -> Verdict | None:
+    return None if is_placeholder(secret_of(match)) else ACCEPT
+
+
+def random_token(match: re.Match[str]) -> Verdict | None:
+    """Drawn at random: no placeholder, not words, not a public or binary blob."""
+    value = secret_of(match)
+    if is_placeholder(value) or looks_like_words(value) or PUBLIC_BLOB.match(value):
+        return None
+    return ACCEPT
+
+
+def unlabelled_token(match: re.Match[str]) -> Verdict | None:
+    """No telling prefix: not a UUID, and hex of a digest's length (md5, sha1, sha256...)
+    only when assigned to the keyword (auth_token = "..."), not merely near it."""
+    value = secret_of(match)
+    if UUID.fullmatch(value):
+        return None
+    if len(value) in DIGEST_LENGTHS and HEX.fullmatch(value):
+        between = match.string[match.end("keyword") : match.start("secret")]
+        if not ASSIGNMENT.fullmatch(between) or random_token(match) is None:
+            return None
+        return Verdict("hex of a digest's length, but assigned to the keyword", factor=0.85)
+    return random_token(match)
+
+
+def aws_secret(match: re.Match[str]) -> Verdict | None:
+    """Random base64 of this length has upper, lower and digits; hex digests do not."""
+    value = secret_of(match)
+    mixed = all(any(test(c) for c in value) for test in (str.isupper, str.islower, str.isdigit))
+    return ACCEPT if mixed and not is_placeholder(value) else None
+
+
+def github_checksum(match: re.Match[str]) -> Verdict | None:
+    """Classic tokens end in base62(CRC32 of their 30 random characters), padded to 6."""
+    value = secret_of(match)
+    if is_placeholder(value):
+        return None
+    body, checksum = value[4:34], value[34:]
+    if int_from_base62(checksum) == binascii.crc32(body.encode()):
+        return Verdict("CRC32 checksum verified")
+    return Verdict("checksum does not verify: made up or mistyped, still reported", factor=0.85)
+
+
+def int_from_base62(digits: str) -> int:
+    return sum(BASE62.index(c) * 62**i for i, c in enumerate(reversed(digits)))
+
+
+def jwt_header(match: re.Match[str]) -> Verdict | None:
+    """The first segment must decode to a JSON object with an "alg" member."""
+    head = secret_of(match).split(".", 1)[0]
+    try:
+        header = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+    except ValueError:  # binascii.Error, UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return None
+    if isinstance(header, dict) and "alg" in header and not is_placeholder(match[0]):
+        return ACCEPT
+    return None
+
+
+def pem_block(match: re.Match[str]) -> Verdict | None:
+    """A lone armour line counts (fail closed); a whole block needs a real base64 body."""
+    body = PEM_ARMOUR.sub("", match[0]).strip()
+    if not body:
+        return Verdict("armour line without its body")
+    if BASE64_RUN.search(body) and not PEM_PLACEHOLDER.search(body):
+        return Verdict("with a base64 key body")
+    return None
+
+
+def password_value(value: str, min_length: int) -> Verdict | None:
+    lowered = value.lower()
+    if len(value) < min_length or lowered in PLACEHOLDER_WORDS or is_placeholder(value):
+        return None
+    if lowered in WELL_KNOWN_PASSWORDS:
+        return Verdict("a well-known default password, still a credential", factor=0.75)
+    return ACCEPT
+
+
+def password_assignment(match: re.Match[str]) -> Verdict | None:
+    """Not a variable, code reference or path; in prose, see reads_as_password."""
+    value = match["secret"]
+    if match["q"] is None and (ENV_NAME.fullmatch(value) or CODE_REFERENCE.fullmatch(value)):
+        return None
+    if match["verb"] and not reads_as_password(match["keyword"], value):
+        return None
+    return password_value(value, 6)
+
+
+def reads_as_password(keyword: str, value: str) -> bool:
+    """In prose, "password is X" names a password if X mixes letters and digits and is not
+    a hyphenated phrase (2FA-protected); "pass is" is a boarding pass, not a password."""
+    if keyword.lower() in ("pwd", "pass", "pw"):
+        return False
+    if not (any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):
+        return False
+    return not (PIECE_SEPARATOR.search(value) and looks_like_words(value))
+
+
+def connection_password(match: re.Match[str]) -> Verdict | None:
+    """A default password (the user name, changeme...) on a loopback host is local dev."""
+    password, user = match["password"], match["user"]
+    verdict = password_value(password, 4)
+    is_default = password == user or password.lower() in WELL_KNOWN_PASSWORDS
+    if verdict is None or (is_default and LOOPBACK.fullmatch(match["host"])):
+        return None
+    if password == user:
+        return Verdict("the password is the user name (a default), still a credential", 0.75)
+    return verdict
+
+
+CHECKS: dict[str, Check] = {
+    check.__name__: check
+    for check in (not_placeholder, random_token, unlabelled_token, aws_secret, github_checksum,
+                  jwt_header, pem_block, password_assignment, connection_password)
+}  # fmt: skip
+if unknown_checks := {rule.check for rule in CATALOGUE} - CHECKS.keys():
+    raise ValueError(f"secrets catalogue names unknown check(s) {sorted(unknown_checks)}")
 
 
 class SecretDetector:
@@ -114,28 +222,87 @@ class SecretDetector:
     name = "secrets"
 
     def __init__(self, labels: Iterable[str] | None = None) -> None:
-        if labels is None:
-            self.rules = CATALOGUE
-            return
-        wanted = tuple(dict.fromkeys(labels))
-        unknown = [label for label in wanted if label not in RULES_BY_LABEL]
-        if unknown:
+        wanted = None if labels is None else set(labels)
+        if wanted is not None and (unknown := sorted(wanted - {r.label for r in CATALOGUE})):
+            known = ", ".join(dict.fromkeys(rule.label for rule in CATALOGUE))
             raise UnknownSecretLabel(
-                f"unknown secret label(s) {', '.join(unknown)}; known: {', '.join(RULES_BY_LABEL)}"
+                f"unknown secret label(s) {', '.join(unknown)}; known: {known}"
             )
-        self.rules = tuple(RULES_BY_LABEL[label] for label in wanted)
+        self.rules = tuple(rule for rule in CATALOGUE if wanted is None or rule.label in wanted)
+        self._prefilter = keyword_automaton(self.rules) if self.rules else None
 
     def detect(self, text: str) -> list[Finding]:
-        return [
-            Finding(
+        if self._prefilter is None:
+            return []
+        lowered = text.lower()
+        candidates: set[int] = set()
+        for _, rule_indexes in self._prefilter.iter(lowered):
+            candidates |= rule_indexes
+        taken = public_spans(text, lowered)
+        findings: list[Finding] = []
+        for index in sorted(candidates):  # catalogue order: the most specific rule first
+            for finding in self.rule_findings(self.rules[index], text):
+                if not any(finding.overlaps(start, end) for start, end in taken):
+                    taken.append((finding.start, finding.end))
+                    findings.append(finding)
+        findings.sort(key=lambda f: (f.start, f.end))
+        return findings
+
+    def rule_findings(self, rule: SecretRule, text: str) -> Iterator[Finding]:
+        group = "secret" if "secret" in rule.regex.groupindex else 0
+        for match in rule.regex.finditer(text):
+            start, end = match.span(group)
+            entropy = shannon_entropy(text[start:end])
+            if start == end or entropy < rule.min_entropy:
+                continue
+            if (verdict := CHECKS[rule.check](match)) is None:
+                continue
+            yield Finding(
                 detector=self.name,
                 kind="secret",
                 label=rule.label,
                 start=start,
                 end=end,
-                score=rule.score,
-                explanation=f"{rule.label} rule: {rule.description}",
+                score=round(rule.score * verdict.factor, 2),
+                explanation=explain(rule, match, end - start, entropy, verdict),
             )
-            for rule in self.rules
-            for start, end in rule.spans(text)
-        ]
+
+
+def keyword_automaton(rules: Sequence[SecretRule]) -> ahocorasick.Automaton:
+    """Every rule's keywords in one automaton; each keyword maps to the rules it admits."""
+    admits: dict[str, set[int]] = {}
+    for index, rule in enumerate(rules):
+        for keyword in rule.keywords:
+            admits.setdefault(keyword, set()).add(index)
+    automaton = ahocorasick.Automaton()
+    for keyword, indexes in admits.items():
+        automaton.add_word(keyword, frozenset(indexes))
+    automaton.make_automaton()
+    return automaton
+
+
+def public_spans(text: str, lowered: str) -> list[tuple[int, int]]:
+    """Spans of public key material: certificates, public keys, ssh keys, data: URIs."""
+    return [
+        match.span()
+        for keyword, regex in PUBLIC_MATERIAL
+        if keyword in lowered
+        for match in regex.finditer(text)
+    ]
+
+
+def explain(
+    rule: SecretRule, match: re.Match[str], size: int, entropy: float, verdict: Verdict
+) -> str:
+    """The rule's template, filled from context groups and measurements, never from the value."""
+    groups = match.groupdict()
+    prefix = groups.get("prefix") or ""
+    reason = rule.explain.format(
+        prefix=prefix,
+        kind=KINDS.get(prefix, "token"),
+        keyword=(groups.get("keyword") or "").lower(),
+        scheme=(groups.get("scheme") or "").lower(),
+        chars=size - len(prefix),
+        entropy=entropy,
+    )
+    return f"{rule.label}: {reason}; {verdict.note}" if verdict.note else f"{rule.label}: {reason}"

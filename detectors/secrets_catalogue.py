@@ -1,0 +1,305 @@
+"""The secrets catalogue: what each credential looks like, as data (the code is in secrets.py).
+
+A SecretRule declares a label, a regex, the cheap literals (keywords) a post
+must contain before the regex is worth running, an optional Shannon-entropy
+floor, a named check of the matched value (secrets.CHECKS: placeholders,
+checksums, a JWT's header) and a score. Bad data fails at import: an invalid
+regex, an unknown explanation field or an unknown check name raises at once.
+
+Rules run in catalogue order, most specific first, and text one rule reported
+is not reported again by a later one: a GitHub token after ``token:`` is a
+GITHUB_TOKEN, not also a GENERIC_SECRET.
+
+The allow-lists live here too: placeholder marks and words, well-known default
+passwords, and public key material whose token-like runs are not secrets.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass, field
+
+# Placeholder-evident values: documentation keys, masks, template variables, and
+# any character repeated 8 times. (Runs like 12345678 are checked in secrets.py.)
+PLACEHOLDER_MARK = re.compile(
+    r"(?i:example|x{4}|redacted|placeholder|your[_-]|[_-]here\b)"
+    r"|\*{4}|<[^<>\n]*>|\$[{(]|\{\{|^\$\w+$|^%\w+%$|(.)\1{7}"
+)
+# A password "value" that is one of these words is a label or a template, not a password.
+PLACEHOLDER_WORDS = frozenset(
+    "password passwd passphrase pwd pass secret token value string none null nil "
+    "true false empty hidden required optional undefined".split()
+)
+# Weak but real: reported with a lower score, except as a database default on a loopback host.
+WELL_KNOWN_PASSWORDS = frozenset(
+    "changeme letmein passw0rd p@ssw0rd password1 password123 welcome1 admin123 qwerty123".split()
+)
+# Hex digests (md5, sha1, sha224, sha256, sha384, sha512) are never unlabelled secrets.
+DIGEST_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})
+# base64 openings of public or binary data: ssh public key blob, PNG, JPEG, GIF, WebP.
+PUBLIC_BLOB = re.compile(r"AAAA[A-Za-z0-9+/]{4}NzaC1|iVBORw0KGgo|/9j/|R0lGOD|UklGR")
+# Public key material as a whole, (keyword, regex): any finding inside one is dropped.
+PUBLIC_MATERIAL: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("-----begin", re.compile(
+        r"-----BEGIN (?P<kind>[A-Z0-9 ]*(?:PUBLIC KEY(?: BLOCK)?|CERTIFICATE(?: REQUEST)?))-----"
+        r"[\s\S]{0,20000}?-----END (?P=kind)-----"
+    )),
+    ("aaaa", re.compile(
+        r"\b(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d{3}"
+        r"|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) AAAA[A-Za-z0-9+/]+={0,3}"
+    )),
+    ("base64,", re.compile(r"data:[\w.+/-]+(?:;[\w.=-]+)*;base64,[A-Za-z0-9+/]+={0,2}")),
+)  # fmt: skip
+# What a prefix says about a token, for explanations.
+KINDS = {
+    "AKIA": "long-term access key ID", "ASIA": "temporary (STS) access key ID",
+    "ABIA": "STS service bearer key ID", "ACCA": "context-specific access key ID",
+    "ghp_": "classic personal access token", "gho_": "OAuth access token",
+    "ghu_": "app user-to-server token", "ghs_": "app installation token",
+    "ghr_": "app refresh token", "github_pat_": "fine-grained personal access token",
+    "glpat-": "personal access token", "gldt-": "deploy token", "glrt-": "runner token",
+    "glptt-": "pipeline trigger token", "glft-": "feed token", "glimt-": "incoming mail token",
+    "glagent-": "agent token", "gloas-": "OAuth application secret", "glcbt-": "CI job token",
+    "glffct-": "feature flags client token", "glsoat-": "SCIM OAuth token",
+    "GR1348941": "runner registration token",
+    "xoxb-": "bot token", "xoxp-": "user token", "xoxa-": "app token", "xoxr-": "refresh token",
+    "xoxs-": "session token", "xoxo-": "legacy token", "xoxe-": "refresh token",
+    "xoxe.xoxb-": "rotating bot token", "xoxe.xoxp-": "rotating user token",
+    "xapp-": "app-level token", "whsec_": "webhook signing secret",
+    "sk_live_": "live secret key", "rk_live_": "live restricted key",
+    "sk_test_": "test-mode secret key", "rk_test_": "test-mode restricted key",
+    "sk-": "secret key", "sk-proj-": "project key", "sk-svcacct-": "service account key",
+    "sk-admin-": "admin key", "sk-None-": "user key", "sk-ant-": "API key",
+}  # fmt: skip
+EXPLAIN_FIELDS = frozenset({"prefix", "kind", "keyword", "scheme", "chars", "entropy"})
+
+
+@dataclass(frozen=True)
+class SecretRule:
+    """One kind of secret.
+
+    pattern: the regex; a group named ``secret`` is the reported span (the rest
+    is required context, e.g. a keyword); otherwise the whole match is.
+    explain: why it matched, a template over EXPLAIN_FIELDS, never the value.
+    keywords: literals (any case), one of which every match contains; the
+    regex runs only on posts that contain one, which keeps clean posts cheap.
+    min_entropy: Shannon bits per character the reported value needs.
+    check: name of the final check of a match in secrets.CHECKS.
+    score: 1.0 when the shape alone is conclusive, lower when it leans on a keyword.
+    """
+
+    label: str
+    pattern: str
+    description: str
+    explain: str
+    keywords: tuple[str, ...]
+    min_entropy: float = 0.0
+    check: str = "not_placeholder"
+    score: float = 1.0
+    regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "regex", re.compile(self.pattern))
+        object.__setattr__(self, "keywords", tuple(k.lower() for k in self.keywords))
+        names = {name for _, name, _, _ in string.Formatter().parse(self.explain) if name}
+        if names - EXPLAIN_FIELDS or not self.keywords:
+            raise ValueError(f"{self.label}: needs keywords and EXPLAIN_FIELDS only, got {names}")
+
+
+GITLAB_PREFIXES = ("glpat-", "gldt-", "glrt-", "glptt-", "glft-", "glimt-", "glagent-", "gloas-",
+                   "glcbt-", "glffct-", "glsoat-", "GR1348941")  # fmt: skip
+PREFIXED = "{kind}, prefix {prefix}, {chars} chars after it"
+DB_SCHEMES = ("postgres", "mysql", "mariadb", "mongodb", "redis", "amqp", "mssql", "sqlserver")
+GENERIC_KEYWORD = (
+    r"(?i)(?<![a-z0-9])(?P<keyword>api[ _-]?key|apikey|access[ _-]?(?:key|token)|secret[ _-]?key"
+    r"|(?:private|account|signing|encryption|master)[ _-]?key|client[ _-]?secret|auth[ _-]?token"
+    r"|secrets?|tokens?|auth|bearer"
+    r"|credentials?)(?![a-z])"
+)
+SEP = r"[\s\"'`:=>(),\[\]{}]{1,6}"  # between a keyword, a few words and the value
+
+CATALOGUE: tuple[SecretRule, ...] = (
+    SecretRule(
+        label="PRIVATE_KEY",
+        pattern=(
+            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+            r"(?:[\s\S]{0,20000}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)?"
+        ),
+        description="PEM/OpenSSH/PGP private key (the whole block when its END line is present)",
+        explain="private key armour (BEGIN ... PRIVATE KEY)",
+        keywords=("private key",),
+        check="pem_block",
+    ),
+    SecretRule(
+        label="AWS_ACCESS_KEY",
+        pattern=r"\b(?P<prefix>AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b",
+        description="AWS access key ID (long-term AKIA or temporary ASIA)",
+        explain="AWS " + PREFIXED,
+        keywords=("akia", "asia", "abia", "acca"),
+    ),
+    SecretRule(
+        label="GITHUB_TOKEN",
+        pattern=r"\b(?P<prefix>gh[pousr]_)[A-Za-z0-9]{36}(?![A-Za-z0-9_])",
+        description="GitHub classic token (ghp_/gho_/ghu_/ghs_/ghr_), CRC32 checksum checked",
+        explain="GitHub " + PREFIXED,
+        keywords=("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+        check="github_checksum",
+    ),
+    SecretRule(
+        label="GITHUB_TOKEN",
+        pattern=r"\b(?P<prefix>github_pat_)[A-Za-z0-9]{22}_[A-Za-z0-9]{59}(?![A-Za-z0-9_])",
+        description="GitHub fine-grained personal access token (github_pat_)",
+        explain="GitHub " + PREFIXED,
+        keywords=("github_pat_",),
+    ),
+    SecretRule(
+        label="GITLAB_TOKEN",
+        pattern=(
+            rf"\b(?P<prefix>{'|'.join(GITLAB_PREFIXES)})[0-9A-Za-z_-]{{20,300}}"
+            r"(?:\.[0-9a-z]{9})?(?![\w-])"
+        ),
+        description="GitLab token (glpat- personal, gldt- deploy, glrt- runner and the rest)",
+        explain="GitLab " + PREFIXED,
+        keywords=GITLAB_PREFIXES,
+    ),
+    SecretRule(
+        label="SLACK_WEBHOOK",
+        pattern=(
+            r"(?:https?://)?\bhooks\.slack\.com/(?:services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}"
+            r"|(?:workflows|triggers)/T[A-Z0-9]{6,12}/A[A-Z0-9]{6,12}/\d{6,20})"
+            r"/[A-Za-z0-9]{20,40}(?![A-Za-z0-9])"
+        ),
+        description="Slack webhook URL (hooks.slack.com/services/T.../B.../secret, or workflows)",
+        explain="Slack webhook URL with its secret path segment",
+        keywords=("hooks.slack.com",),
+    ),
+    SecretRule(
+        label="SLACK_TOKEN",
+        pattern=(
+            r"\b(?P<prefix>xox[abeoprs]-|xoxe\.xox[bp]-|xapp-)"
+            r"(?:[0-9A-Za-z]{1,64}-){0,5}[0-9A-Za-z]{8,64}(?![\w-])"
+        ),
+        description="Slack token (xoxb- bot, xoxp- user, xoxa-, xoxr-, xoxs-, xapp- app-level)",
+        explain="Slack " + PREFIXED,
+        keywords=("xox", "xapp-"),
+        min_entropy=3.0,
+    ),
+    SecretRule(
+        label="STRIPE_KEY",
+        pattern=r"\b(?P<prefix>[sr]k_live_)[0-9A-Za-z]{20,247}(?![0-9A-Za-z_])",
+        description="Stripe live secret or restricted key (sk_live_, rk_live_)",
+        explain="Stripe " + PREFIXED,
+        keywords=("k_live_",),
+    ),
+    SecretRule(
+        label="STRIPE_KEY",
+        pattern=r"\b(?P<prefix>whsec_)[0-9A-Za-z+/]{32,88}(?![0-9A-Za-z_+/])",
+        description="Stripe webhook signing secret (whsec_)",
+        explain="Stripe " + PREFIXED,
+        keywords=("whsec_",),
+        score=0.9,
+    ),
+    SecretRule(
+        label="STRIPE_KEY",
+        pattern=r"\b(?P<prefix>[sr]k_test_)[0-9A-Za-z]{20,247}(?![0-9A-Za-z_])",
+        description="Stripe test-mode key (sk_test_, rk_test_): reaches test data only",
+        explain="Stripe " + PREFIXED,
+        keywords=("k_test_",),
+        score=0.7,
+    ),
+    SecretRule(
+        label="GOOGLE_API_KEY",
+        pattern=r"\b(?P<prefix>AIza)[0-9A-Za-z_-]{35}(?![\w-])",
+        description="Google API key (AIza plus 35 characters)",
+        explain="Google API key, prefix {prefix}, {chars} chars after it",
+        keywords=("aiza",),
+    ),
+    SecretRule(
+        label="ANTHROPIC_KEY",
+        pattern=r"\b(?P<prefix>sk-ant-)(?:api|admin|oat|ort)\d{2}-[A-Za-z0-9_-]{32,120}(?![\w-])",
+        description="Anthropic API key (sk-ant-api03-...)",
+        explain="Anthropic key, prefix {prefix}, {chars} chars after it",
+        keywords=("sk-ant-",),
+    ),
+    SecretRule(
+        label="OPENAI_KEY",
+        pattern=(
+            r"\b(?P<prefix>sk-(?:(?:proj|svcacct|admin|None)-)?)"
+            r"[A-Za-z0-9_-]{16,200}T3BlbkFJ[A-Za-z0-9_-]{16,200}(?![\w-])"
+        ),
+        description="OpenAI API key carrying OpenAI's T3BlbkFJ marker (sk-, sk-proj-...)",
+        explain="OpenAI " + PREFIXED + ", with OpenAI's marker",
+        keywords=("t3blbkfj",),
+    ),
+    SecretRule(
+        label="OPENAI_KEY",
+        pattern=r"\b(?P<prefix>sk-(?:(?:proj|svcacct|admin)-)?)[A-Za-z0-9_-]{32,200}(?![\w-])",
+        description="OpenAI-style key without the marker: sk- plus 32 or more random characters",
+        explain="OpenAI-style " + PREFIXED + ", entropy {entropy:.1f} bits/char",
+        keywords=("sk-",),
+        min_entropy=3.0,
+        check="random_token",
+        score=0.8,
+    ),
+    SecretRule(
+        label="JWT",
+        pattern=r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}(?![\w-])",
+        description="JSON Web Token: three base64url segments, the header JSON with an alg",
+        explain="JSON Web Token, three base64url segments, header is JSON with an alg",
+        keywords=("eyj",),
+        check="jwt_header",
+        score=0.9,
+    ),
+    SecretRule(
+        label="DB_CONNECTION_STRING",
+        pattern=(
+            r"(?i)\b(?P<scheme>postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql"
+            r"|sqlserver)://(?P<user>[^\s:/@'\"`<>]*):(?P<password>[^\s/'\"`]+)"
+            r"@(?P<host>[\w.\-\[\]:,]*[\w\]])(?:[/?#](?:[^\s'\"`<>]*[^\s'\"`<>.,;:!?)\]])?)?"
+        ),
+        description="Database URL with a password (postgres, mysql, mongodb, redis, amqp, mssql)",
+        explain="{scheme} connection string with a password before '@'",
+        keywords=DB_SCHEMES,
+        check="connection_password",
+        score=0.9,
+    ),
+    SecretRule(
+        label="AWS_SECRET_KEY",
+        pattern=(
+            r"(?i:(?P<keyword>aws|secret))[^\n]{0,40}?"
+            r"(?<![A-Za-z0-9/+=])(?P<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
+        ),
+        description="AWS secret access key (40 base64 characters after 'aws' or 'secret')",
+        explain="40 base64 chars after keyword '{keyword}', entropy {entropy:.1f} bits/char",
+        keywords=("aws", "secret"),
+        check="aws_secret",
+        score=0.9,
+    ),
+    SecretRule(
+        label="PASSWORD_ASSIGNMENT",
+        pattern=(
+            r"(?i)(?P<keyword>password|passwd|passphrase|(?<![a-z])(?:pwd|pass|pw))[\"']?"
+            r"(?:\s*(?:=>|:=|=|:)\s*|\s+(?P<verb>is|was)\s+)(?P<q>[\"'`])?"
+            r"(?P<secret>(?(q)[^\"'`\n]{1,200}(?=[\"'`])|[^\s\"'`&]{0,199}[^\s\"'`&.,;:)\]}]))"
+        ),
+        description='A password assigned in text: password=, passwd:, pwd=, "password": "..."',
+        explain="value assigned to keyword '{keyword}'",
+        keywords=("pass", "pw"),
+        check="password_assignment",
+        score=0.8,
+    ),
+    SecretRule(
+        label="GENERIC_SECRET",
+        pattern=(
+            GENERIC_KEYWORD + rf"(?:{SEP}[\w.-]{{1,20}}){{0,3}}?{SEP}"
+            r"(?P<secret>[A-Za-z0-9+/_\-=.~]{19,511}[A-Za-z0-9+/_\-=~])(?![A-Za-z0-9+/_\-=~])"
+        ),
+        description="High-entropy token of 20+ characters within a few words after a keyword",
+        explain="entropy {entropy:.1f} bits/char, {chars} chars, after keyword '{keyword}'",
+        keywords=("token", "secret", "key", "auth", "bearer", "credential"),
+        min_entropy=3.0,
+        check="unlabelled_token",
+        score=0.7,
+    ),
+)
