@@ -76,6 +76,47 @@ def scan(policy_path: Path, author: str, groups: tuple[str, ...], input_file: IO
     progress.done()
 
 
+@main.command("eval")
+@click.option("--input", "input_file", type=click.File("r", encoding="utf-8"), required=True,
+              help='JSON lines of {id, text, expect: allow|flag|block, category}; - for stdin.')
+@click.option("--policy", "policy_path", type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), default=DEFAULT_POLICY_PATH, show_default="the shipped default",
+              help="Policy YAML to decide with.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@click.option("--show-text", is_flag=True,
+              help="Print the text of each miss (it may hold what the policy protects).")
+def eval_corpus(input_file: IO[str], policy_path: Path, as_json: bool, show_text: bool) -> None:
+    """Measure detection on a labelled corpus.
+
+    Scans every post like `gatepost scan` and prints the confusion matrix,
+    the rate per category, block and flag recall, the false-positive rate on
+    posts expected to be allowed, and the misses. Exit 0 whenever the run
+    completes (it is a measurement); 1 for a bad input line (FILE:LINE).
+    """
+    from proxy.app import build_engine, shared_analyzer
+    from proxy.evaluate import BadCorpusLine, Result, measure, metrics_json, read_corpus, render
+    from proxy.gateway import evaluate
+
+    try:
+        cases = list(read_corpus(input_file))
+    except BadCorpusLine as exc:
+        raise click.ClickException(str(exc)) from exc
+    policy = _load_policy_or_fail(policy_path)
+    analyzer = shared_analyzer(Config().spacy_model) if policy.pii_entities else None
+    engine = build_engine(policy, analyzer)
+    progress = _Progress(enabled=True)
+    results = []
+    for case in cases:
+        results.append(Result.of(case, evaluate(engine, case.post()).decision))
+        progress.tick()
+    progress.done()
+    metrics = measure(results)
+    if as_json:
+        click.echo(json.dumps(metrics_json(metrics, show_text=show_text), ensure_ascii=False))
+    else:
+        click.echo("\n".join(render(metrics, show_text=show_text)))
+
+
 @main.group()
 def policy() -> None:
     """Policy files: check them before they go live."""
