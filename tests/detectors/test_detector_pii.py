@@ -22,7 +22,7 @@ from detectors import (
     build_analyzer,
     build_scanner,
 )
-from detectors.pii import ModelNotInstalled, UnknownEntity
+from detectors.pii import DEFAULT_MODEL, ModelNotInstalled, UnknownEntity
 
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine
@@ -137,7 +137,7 @@ def test_email_is_found_with_the_network_blocked(
 ) -> None:
     (finding,) = PiiDetector(analyzer, ["EMAIL_ADDRESS"]).detect("mail me: ann@example.org")
     assert (finding.start, finding.end, finding.score) == (9, 24, 1.0)
-    assert "OfflineEmailRecognizer" in finding.explanation
+    assert "EmailNotHandleRecognizer" in finding.explanation
     assert no_network.attempts == []
 
 
@@ -149,17 +149,86 @@ def test_building_the_analyzer_never_touches_the_network(
 
 
 def test_presidio_email_recognizer_is_replaced_by_the_offline_one(analyzer: AnalyzerEngine) -> None:
-    names = [
-        r.name for r in analyzer.registry.recognizers if "EMAIL_ADDRESS" in r.supported_entities
-    ]
-    assert names == ["OfflineEmailRecognizer"]
+    from detectors.offline_email import OfflineEmailRecognizer
+
+    email = [r for r in analyzer.registry.recognizers if "EMAIL_ADDRESS" in r.supported_entities]
+    assert [r.name for r in email] == ["EmailNotHandleRecognizer"]
+    assert isinstance(email[0], OfflineEmailRecognizer)
 
 
 def test_only_requested_entities_above_min_score_are_reported(analyzer: AnalyzerEngine) -> None:
-    text = "My SSN is 219-09-9999, call 212-555-0100, mail bob@example.com"
+    text = "My SSN is 219-09-9999, 212 555 0100, mail bob@example.com"  # the phone scores 0.4
     detector = PiiDetector(analyzer, ["US_SSN", "PHONE_NUMBER"], min_score=0.5)
     assert [f.label for f in detector.detect(text)] == ["US_SSN"]
     assert all(f.kind == "pii" and f.detector == "presidio" for f in detector.detect(text))
+    everything = PiiDetector(analyzer, ["US_SSN", "PHONE_NUMBER"]).detect(text)
+    assert [f.label for f in everything] == ["US_SSN", "PHONE_NUMBER"]
+
+
+@pytest.mark.parametrize(
+    ("entities", "runs_ner"),
+    [
+        (("US_SSN", "CREDIT_CARD", "EMAIL_ADDRESS", "PHONE_NUMBER"), False),
+        (("US_SSN", "PERSON"), True),
+        (("LOCATION",), True),
+        (("DATE_TIME",), True),  # spaCy's NER finds dates too, not only the date patterns
+        ((), False),
+    ],
+)
+def test_the_spacy_model_runs_only_for_entities_that_need_ner(
+    analyzer: AnalyzerEngine, entities: tuple[str, ...], runs_ner: bool
+) -> None:
+    assert PiiDetector(analyzer, entities).runs_ner is runs_ner
+
+
+def test_pattern_entities_never_run_the_spacy_model(
+    analyzer: AnalyzerEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    detector = PiiDetector(analyzer, ("US_SSN", "PHONE_NUMBER"))
+
+    def no_model(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the spaCy model ran")
+
+    monkeypatch.setattr(analyzer.nlp_engine, "process_text", no_model)
+    found = detector.detect("my SSN is 219-09-9999, call me at 415 555 0132")
+    assert [(f.label, f.score) for f in found] == [("US_SSN", 0.85), ("PHONE_NUMBER", 0.75)]
+
+
+def test_ner_runs_only_the_components_it_needs(analyzer: AnalyzerEngine) -> None:
+    assert analyzer.nlp_engine.get_nlp("en").pipe_names == ["ner"]
+
+
+def test_ner_alone_finds_what_the_whole_pipeline_finds(analyzer: AnalyzerEngine) -> None:
+    import spacy
+
+    whole = spacy.load(DEFAULT_MODEL)
+    ner_only = analyzer.nlp_engine.get_nlp("en")
+    for text in [
+        "Great keynote by Maria Gonzalez at the conference in Berlin this morning.",
+        "Welcome to the team, Priya and Tom! Lunch at Contoso Pharma on Friday, 26 November.",
+        "Celebrating Diwali with the Mumbai office; the Seattle team sent 600 meals.",
+    ]:
+        assert [(e.text, e.label_) for e in ner_only(text).ents] == [
+            (e.text, e.label_) for e in whole(text).ents
+        ]
+
+
+def test_an_analyzer_without_a_tokens_only_engine_runs_its_own_pipeline() -> None:
+    class PlainAnalyzer:
+        nlp_engine = object()  # no tokens_only(): a vanilla presidio engine, say
+        calls: list[object] = []
+
+        def get_supported_entities(self, language: str) -> list[str]:
+            return ["US_SSN"]
+
+        def analyze(self, **kwargs: object) -> list:
+            self.calls.append(kwargs["nlp_artifacts"])
+            return []
+
+    plain = PlainAnalyzer()
+    detector = PiiDetector(plain, ["US_SSN"])  # type: ignore[arg-type]
+    assert detector.runs_ner and detector.detect("SSN 219-09-9999") == []
+    assert plain.calls == [None]
 
 
 def test_no_entities_returns_nothing_without_calling_the_analyzer() -> None:
