@@ -17,9 +17,10 @@ from proxy.evaluate import BadCorpusLine, Case, Rate, Result, measure, read_corp
 # The figures the shipped corpus reaches under the default policy; a change
 # that does worse fails. Raise them as detection improves (never lower them
 # to make a test pass).
-BLOCK_RECALL_MIN = 0.53
-FLAG_RECALL_MIN = 0.77
-CLEAN_FP_RATE_MAX = 0.02
+BLOCK_RECALL_MIN = 0.98
+FLAG_RECALL_MIN = 0.97
+CLEAN_FP_RATE_MAX = 0.0
+EVASION_RATE_MIN = 0.91
 
 CORPUS = Path(__file__).parent.parent / "data" / "corpus.jsonl"
 GATEPOST = shutil.which("gatepost") or str(Path(sys.executable).with_name("gatepost"))
@@ -193,6 +194,7 @@ def test_shipped_corpus_under_the_default_policy_holds_its_figures():
     assert figures["block_recall"]["rate"] >= BLOCK_RECALL_MIN, misses
     assert figures["flag_recall"]["rate"] >= FLAG_RECALL_MIN, misses
     assert figures["clean_fp_rate"]["rate"] <= CLEAN_FP_RATE_MAX, misses
+    assert figures["categories"]["evasion"]["rate"] >= EVASION_RATE_MIN, misses
 
 
 def test_shipped_corpus_is_labelled_as_documented():
