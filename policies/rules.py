@@ -13,10 +13,10 @@ List names and rule ids cannot contain ':', so the two schemes never collide.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import regex
 import yaml
 
 from detectors import registry
@@ -185,8 +185,9 @@ def _patterns(
     labels = []
     for i, (pattern, item) in enumerate(chk.strings(node, path) or ()):
         try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
+            # The same engine the patterns detector runs (regex, with time limits).
+            compiled = regex.compile(pattern)
+        except regex.error as exc:
             chk.error(item, join(path, i), f'invalid regex "{pattern}": {exc}')
             continue
         if compiled.fullmatch(""):
