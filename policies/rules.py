@@ -13,6 +13,7 @@ List names and rule ids cannot contain ':', so the two schemes never collide.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -185,9 +186,9 @@ def _patterns(
     labels = []
     for i, (pattern, item) in enumerate(chk.strings(node, path) or ()):
         try:
-            # The same engine the patterns detector runs (regex, with time limits).
-            compiled = regex.compile(pattern)
-        except regex.error as exc:
+            compiled = re.compile(pattern)  # its error messages say more
+            regex.compile(pattern)  # the engine the patterns detector runs
+        except (re.error, regex.error) as exc:
             chk.error(item, join(path, i), f'invalid regex "{pattern}": {exc}')
             continue
         if compiled.fullmatch(""):
