@@ -21,7 +21,7 @@ def test_every_config_key_is_documented(key):
 
 
 def test_readme_links_point_at_docs_that_exist():
-    links = re.findall(r"\]\((docs/[^)]+)\)", README)
+    links = re.findall(r"\]\(((?:docs|benchmarks)/[^)]+)\)", README)
     assert links
     for link in links:
         assert (ROOT / link).exists(), link
