@@ -15,6 +15,7 @@ import click
 from policies import DEFAULT_POLICY_PATH, PolicyError, PolicyInvalid, Post, load_policy
 from proxy.config import Config, load_config
 from proxy.errors import ConfigError
+from proxy.present import decision_json
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -51,13 +52,15 @@ def serve(config_path: Path | None, host: str | None, port: int | None) -> None:
 @click.option("--group", "groups", multiple=True, help="A group of the author (repeatable).")
 @click.option("--input", "input_file", type=click.File("r", encoding="utf-8"),
               help="JSON lines of {id, text, author?, groups?}; - for stdin.")
-@click.option("--explain", is_flag=True, help="Add each finding's explanation.")
+@click.option("--explain", is_flag=True,
+              help="Print each decision readably: every rule and finding, with why it fired.")
 @click.argument("texts", nargs=-1)
 def scan(policy_path: Path, author: str, groups: tuple[str, ...], input_file: IO[str] | None,
          explain: bool, texts: tuple[str, ...]) -> None:
     """Scan posts and print one JSON decision per post (nothing is forwarded)."""
     from proxy.app import build_engine, shared_analyzer
     from proxy.gateway import evaluate
+    from proxy.present import explain_text
 
     if bool(texts) == bool(input_file):
         raise click.UsageError("give either TEXT arguments or --input FILE, not both or neither")
@@ -71,7 +74,10 @@ def scan(policy_path: Path, author: str, groups: tuple[str, ...], input_file: IO
     progress = _Progress(enabled=input_file is not None)
     for post_id, post in posts:
         decision = evaluate(engine, post).decision
-        click.echo(json.dumps(_scan_line(post_id, decision, explain), ensure_ascii=False))
+        if explain:
+            click.echo(explain_text(post_id, post.text, decision))
+        else:
+            click.echo(json.dumps(_scan_line(post_id, decision), ensure_ascii=False))
         progress.tick()
     progress.done()
 
@@ -228,10 +234,8 @@ def _read_jsonl(stream: IO[str], author: str, groups: tuple[str, ...]) -> Iterat
         yield str(obj.get("id", lineno)), post
 
 
-def _scan_line(post_id: str, decision: Any, explain: bool) -> dict[str, Any]:
-    from proxy.present import decision_json
-
-    return {"id": post_id, **decision_json(decision, explain=explain, describe=False)}
+def _scan_line(post_id: str, decision: Any) -> dict[str, Any]:
+    return {"id": post_id, **decision_json(decision, explain=False, describe=False)}
 
 
 class _Progress:

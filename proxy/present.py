@@ -44,3 +44,29 @@ def decision_json(decision: Decision, *, explain: bool, describe: bool) -> dict[
     if decision.redacted_text is not None:
         body["text"] = decision.redacted_text
     return body
+
+
+def explain_text(post_id: str, text: str, decision: Decision) -> str:
+    """A readable account of one decision, for `gatepost scan --explain`.
+
+    Quotes the matched characters: this goes to the terminal of whoever
+    typed the post, never to a log.
+    """
+    lines = [f"post {post_id}: {decision.action.value.upper()}"]
+    explained: set[Finding] = set()
+    for rule in decision.rules:
+        lines.append(f"  rule {rule.id} ({rule.action.value}): {rule.description}")
+        lines += [_finding_line(f, text, "    ") for f in rule.findings]
+        explained.update(rule.findings)
+    others = [f for f in decision.findings if f not in explained]
+    if others:
+        lines.append("  findings that fired no rule:")
+        lines += [_finding_line(f, text, "    ") for f in others]
+    if decision.redacted_text is not None:
+        lines.append(f"  redacted text: {decision.redacted_text}")
+    return "\n".join(lines)
+
+
+def _finding_line(f: Finding, text: str, indent: str) -> str:
+    return (f"{indent}{f.kind} {f.label} at {f.start}..{f.end} {text[f.start:f.end]!r}, "
+            f"score {f.score:.2f}: {f.explanation}")

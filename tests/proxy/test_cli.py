@@ -112,3 +112,15 @@ def test_policy_check_fails_naming_the_line_of_a_failing_policy_test(tmp_path):
     assert f"{policy}:11: tests:" in result.stderr
     assert "expected block, got allow" in result.stderr
     assert ":9:" not in result.stderr
+
+
+def test_scan_explain_says_which_rule_fired_on_what_and_why():
+    result = run("scan", "--explain", "My SSN is 078-05-1120 and F@lc0n ships soon")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("post 1: BLOCK\n")
+    assert "rule id-and-payment-numbers (block)" in out
+    assert "pii US_SSN at 10..21 '078-05-1120', score 0.85" in out
+    assert "raised by context word 'ssn'" in out
+    assert "term codenames at 26..32 'F@lc0n'" in out
+    assert "(leetspeak folded)" in out
