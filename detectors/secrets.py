@@ -34,6 +34,7 @@ from detectors.secrets_catalogue import (
     WELL_KNOWN_PASSWORDS,
     SecretRule,
 )
+from detectors.secrets_split import unsplit
 
 __all__ = ["CATALOGUE", "CHECKS", "SecretDetector", "SecretRule", "UnknownSecretLabel"]
 
@@ -60,10 +61,11 @@ class UnknownSecretLabel(DetectorsError):
 
 @dataclass(frozen=True)
 class Verdict:
-    """A check accepted a matched value: a note for the explanation, a factor on the score."""
+    """A check accepted a value: a note to explain, a score factor, separators in the match."""
 
     note: str = ""
     factor: float = 1.0
+    gaps: int = 0
 
 
 ACCEPT = Verdict()
@@ -98,6 +100,15 @@ def looks_like_words(value: str) -> bool:
 
 def not_placeholder(match: re.Match[str]) -> Verdict | None:
     return None if is_placeholder(secret_of(match)) else ACCEPT
+
+
+def split_key(match: re.Match[str]) -> Verdict | None:
+    """A key perhaps split by spaces or hyphens (secrets_split): rejoined, not a placeholder."""
+    joined = unsplit(match[0])
+    if joined is None or is_placeholder(joined):
+        return None
+    gaps = len(match[0]) - len(joined)
+    return Verdict(f"split by {gaps} space(s)/hyphen(s), rejoined", gaps=gaps) if gaps else ACCEPT
 
 
 def random_token(match: re.Match[str]) -> Verdict | None:
@@ -209,8 +220,8 @@ def connection_password(match: re.Match[str]) -> Verdict | None:
 
 CHECKS: dict[str, Check] = {
     check.__name__: check
-    for check in (not_placeholder, random_token, unlabelled_token, aws_secret, github_checksum,
-                  jwt_header, pem_block, password_assignment, connection_password)
+    for check in (not_placeholder, split_key, random_token, unlabelled_token, aws_secret,
+                  github_checksum, jwt_header, pem_block, password_assignment, connection_password)
 }  # fmt: skip
 if unknown_checks := {rule.check for rule in CATALOGUE} - CHECKS.keys():
     raise ValueError(f"secrets catalogue names unknown check(s) {sorted(unknown_checks)}")
@@ -302,7 +313,7 @@ def explain(
         kind=KINDS.get(prefix, "token"),
         keyword=(groups.get("keyword") or "").lower(),
         scheme=(groups.get("scheme") or "").lower(),
-        chars=size - len(prefix),
+        chars=size - len(prefix) - verdict.gaps,
         entropy=entropy,
     )
     return f"{rule.label}: {reason}; {verdict.note}" if verdict.note else f"{rule.label}: {reason}"

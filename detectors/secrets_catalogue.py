@@ -20,6 +20,8 @@ import re
 import string
 from dataclasses import dataclass, field
 
+from detectors.secrets_split import splittable
+
 # Placeholder-evident values: documentation keys, masks, template variables, and
 # any character repeated 8 times. (Runs like 12345678 are checked in secrets.py.)
 PLACEHOLDER_MARK = re.compile(
@@ -133,10 +135,11 @@ CATALOGUE: tuple[SecretRule, ...] = (
     ),
     SecretRule(
         label="AWS_ACCESS_KEY",
-        pattern=r"\b(?P<prefix>AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b",
-        description="AWS access key ID (long-term AKIA or temporary ASIA)",
+        pattern=rf"\b(?P<prefix>AKIA|ASIA|ABIA|ACCA){splittable('[A-Z0-9]', 16)}\b",
+        description="AWS access key ID (AKIA long-term, ASIA temporary), even split in up to 3",
         explain="AWS " + PREFIXED,
         keywords=("akia", "asia", "abia", "acca"),
+        check="split_key",
     ),
     SecretRule(
         label="GITHUB_TOKEN",

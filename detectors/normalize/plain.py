@@ -1,5 +1,7 @@
 """The "plain" and "terms" folds: Unicode, look-alikes, defanging, case, leetspeak.
 
+Defanging is bracketed ([at], (dot), hxxp[:]//) here, spelled out in spelled.py.
+
 Every step is an edit list over a Draft, so offsets survive each of them.
 """
 
@@ -10,6 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
+from detectors.normalize.spelled import spelled_edits
 from detectors.normalize.view import Draft, Edit, apply_edits
 
 
@@ -45,6 +48,14 @@ SPLIT_WORD = re.compile(
     rf"(?<![^\W_])(?<![@$]){LETTER}(?P<sep>[ .\-_]){LETTER}(?:(?P=sep){LETTER})+(?![\w@$])"
 )
 SPLIT_HINT = re.compile(r"[ .\-_][^\W_@$][ .\-_][^\W_@$](?![^\W_@$])")  # cheap first look
+# Letter-spaced words with a wider gap between them: T a i l s p i n  T o y s, G o / L i v e.
+_ALONE = rf"{LETTER}(?![\w@$])"
+SPACED_GROUP = re.compile(rf"{_ALONE}(?: {_ALONE})*+")
+SPACED_PHRASE = re.compile(
+    rf"(?<![^\W_])(?<![@$])(?<![^\w@$]{LETTER} )(?<!^{LETTER} ){_ALONE}(?: {_ALONE})*+"
+    rf"(?:(?:[ \t]{{2,}}|[ \t]*[\r\n][ \t\r\n]*|[ \t]+[/|\-][ \t]+){_ALONE}(?: {_ALONE})*+)+"
+)
+SPACED_HINT = re.compile(rf"{LETTER} {LETTER} {LETTER}")
 LEET = str.maketrans("013457@$l", "oieastasi")
 
 
@@ -130,7 +141,8 @@ def defang_edits(text: str) -> list[Edit]:
 def plain(draft: Draft) -> Draft:
     if not draft.text.isascii():
         draft = apply_edits(draft, unicode_edits(draft.text))
-    return apply_edits(draft, defang_edits(draft.text))
+    draft = apply_edits(draft, defang_edits(draft.text))
+    return apply_edits(draft, spelled_edits(draft.text))
 
 
 def plain_text(text: str) -> str:
@@ -174,12 +186,17 @@ def fold_leet(text: str) -> str:
 def terms(draft: Draft) -> Draft:
     """Case folded, accents stripped, whitespace collapsed, split words joined.
 
+    Letter-spaced phrases are joined first, while the wider gaps between their
+    words still show where each word ends.
+
     Leetspeak is left to the term matcher (fold_leet), which needs the
     unfolded characters to tell an '@' inside a word from one between words.
     """
     draft = draft.retext(fold_case(draft.text))
     if not draft.text.isascii():
         draft = apply_edits(draft, cluster_edits(draft.text, strip_accents))
+    if SPACED_HINT.search(draft.text):
+        draft = apply_edits(draft, _phrase_edits(draft.text))
     if "  " in draft.text or any(char in draft.text for char in "\t\r\n\f\v"):
         spaces = WHITESPACE.finditer(draft.text)
         draft = apply_edits(draft, [(m.start(), m.end(), " ") for m in spaces])
@@ -192,4 +209,18 @@ def _join_edits(text: str) -> list[Edit]:
         return edits
     for match in SPLIT_WORD.finditer(text):
         edits.extend((i, i + 1, "") for i in range(match.start() + 1, match.end(), 2))
+    return edits
+
+
+def _phrase_edits(text: str) -> list[Edit]:
+    """t a i l s p i n  t o y s -> tailspin toys, if a word has 3+ letters (a b  c d: no)."""
+    edits: list[Edit] = []
+    for match in SPACED_PHRASE.finditer(text):
+        words = list(SPACED_GROUP.finditer(text, match.start(), match.end()))
+        if max(len(word[0]) for word in words) < 5:  # "x y z" is 5 characters
+            continue
+        for word, after in zip(words, words[1:] + [None], strict=True):
+            edits.extend((i, i + 1, "") for i in range(word.start() + 1, word.end(), 2))
+            if after is not None:
+                edits.append((word.end(), after.start(), " "))
     return edits

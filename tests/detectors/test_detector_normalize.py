@@ -49,6 +49,11 @@ def b64(data: str) -> str:
         ("evil[.]com", "evil.com", "evil.com", "evil[.]com"),
         ("hxxps[:]//evil[.]com/x", "https://evil.com/x", "https", "hxxps"),
         ("HXXP://x", "HTTP://x", "HTTP", "HXXP"),
+        ("priya dot r dot dev at proton dot me for the slides",
+         "priya.r.dev@proton.me for the slides", ".dev@", " dot dev at "),
+        ("Jane AT Example DOT Com!", "Jane@Example.Com!", "@", " AT "),
+        ("mail jane at corp dot co dot uk.", "mail jane@corp.co.uk.", ".uk", " dot uk"),
+        ("us dot team at acme dot io", "us.team@acme.io", "us.team", "us dot team"),
         ("meet at noon", "meet at noon", "at", "at"),
         ("plain ascii, unchanged", "plain ascii, unchanged", "ascii", "ascii"),
     ],
@@ -59,6 +64,27 @@ def test_plain_view_folds_and_maps_back_exactly(
     view = views(text).plain
     assert view.text == plain
     assert original_of(text, view, needle) == original
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "meet at noon",
+        "we arrived at the station dot dot dot",
+        "look at this dot matrix printer",
+        "we looked at the dot com boom",
+        "find us at northwind dot com",
+        "she works at acme dot com now",
+        "sign up at portal dot northwind dot com",
+        "email me at priya dot dev",
+        "priya at proton dot matrix",  # not a known top-level domain
+        "priya at proton dot medium",
+        "x.priya at proton dot me",
+        "Ping me at 5, the dot is at the top",
+    ],
+)
+def test_spelled_out_at_and_dot_outside_an_address_stay_as_written(text: str) -> None:
+    assert views(text).plain.text == text
 
 
 @pytest.mark.parametrize(
@@ -126,6 +152,16 @@ def test_pii_view_leaves_ordinary_numbers_and_words_alone(text: str) -> None:
          "F\u0332a\u0332l\u0332c\u0332o\u0332n\u0332"),
         ("FaLc\u200bON", "falcon", "falcon", "FaLc\u200bON"),
         ("İİ Falcon", "ii falcon", "falcon", "Falcon"),
+        # Letter-spaced words keep the wider gap between them as one space.
+        ("T a i l s p i n  T o y s workshop", "tailspin toys workshop", "tailspin toys",
+         "T a i l s p i n  T o y s"),
+        ("G o / L i v e now", "go live now", "go live", "G o / L i v e"),
+        ("T a i l s p i n - T o y s!", "tailspin toys!", "toys", "T o y s"),
+        ("P r o j e c t\n\nX", "project x", "project x", "P r o j e c t\n\nX"),
+        ("I a m  h e r e", "iam here", "here", "h e r e"),
+        ("I a m  going home", "iam going home", "going", "going"),
+        ("Plan A  B testing", "plan a b testing", "a b", "A  B"),
+        ("A / B test", "a / b test", "a / b", "A / B"),
     ],
 )  # fmt: skip
 def test_terms_view_folds_case_accents_and_split_words(
@@ -240,6 +276,7 @@ PIECES = [
     "\u200b", "\u202e", "\u00ad", "\ufe0f", "\u20e3", "\u0301", "\u0332", "а", "Α", "ﬁ", "Ｆ",
     "\U0001d405", "İ", "ß", "0", "7", " ", "  ", ".", "-", "_", "\n", "[at]", " (dot) ", "[.]",
     "hxxp", "zero", "oh", "seven", ", ", "%41", "%4B", "=", "@", "$", "F.a.l", "4 1 1 1 1 1",
+    " at ", " dot ", "me", "com", "T o y s", " / ", "a b c  d e",
     b64("Falcon launch"), b64("ghp_" + "x1y2" * 9), "46616c636f6e206c61756e6368", "٧",
 ]  # fmt: skip
 posts = st.lists(st.sampled_from(PIECES) | st.text(max_size=4), max_size=30).map("".join)

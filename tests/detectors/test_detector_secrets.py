@@ -82,6 +82,14 @@ TRUE_POSITIVES: dict[str, list[tuple[str, str]]] = {
         (f"oops {AWS_KEY_ID} in prod", AWS_KEY_ID),
         (f"temp creds: {AWS_TEMP_KEY_ID}", AWS_TEMP_KEY_ID),
         (f'"AccessKeyId": "{AWS_KEY_ID}",', AWS_KEY_ID),
+        # Split once or twice by a space or hyphen to dodge scanners: rejoined, 16 chars.
+        (f"key: {AWS_KEY_ID[:10]} {AWS_KEY_ID[10:]} ok", f"{AWS_KEY_ID[:10]} {AWS_KEY_ID[10:]}"),
+        (f"{AWS_KEY_ID[:8]}-{AWS_KEY_ID[8:]}.", f"{AWS_KEY_ID[:8]}-{AWS_KEY_ID[8:]}"),
+        (
+            f"id {AWS_KEY_ID[:6]} {AWS_KEY_ID[6:12]} {AWS_KEY_ID[12:]}",
+            f"{AWS_KEY_ID[:6]} {AWS_KEY_ID[6:12]} {AWS_KEY_ID[12:]}",
+        ),
+        (f"temp {AWS_TEMP_KEY_ID[:4]} {AWS_TEMP_KEY_ID[4:]}", f"ASIA {AWS_TEMP_KEY_ID[4:]}"),
     ],
     "AWS_SECRET_KEY": [
         (f"aws_secret_access_key = {AWS_SECRET}", AWS_SECRET),
@@ -207,6 +215,13 @@ FALSE_POSITIVES: dict[str, list[str]] = {
         "AKIA" + "KHOFS6YURYL6LR6Y7",  # one character too long
         "akia" + "khofs6yuryl6lr6y",  # key IDs are upper case
         "Our ASIA team ships ASIA2025 planning docs",
+        "AKIAIOSFODNN7 EXAMPLE",  # the documented example, split
+        "AKIA" + "KHOF S6YU RYL6 LR6Y",  # split three times
+        "AKIA" + "KHOFS6YURY  L6LR6Y",  # split by two spaces
+        "AKIA" + "KHOFS6YURY L6LR6Y7",  # 17 characters once rejoined
+        "ASIA PACIFIC REGIONALS",  # 16 letters in two words: a headline, no digit
+        "ACCA EXAM-RESULTS-TODAY",
+        "AKIA" + "1234 5678ABCDEFGH",  # a run of digits: a placeholder
     ],
     "AWS_SECRET_KEY": [
         "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",  # AWS's example
@@ -414,6 +429,14 @@ def test_explanation_names_the_rule_and_never_quotes_the_value(
 )
 def test_placeholder_evidence(value: str, expected: bool) -> None:
     assert is_placeholder(value) is expected
+
+
+def test_split_key_is_explained_as_rejoined_with_its_true_length() -> None:
+    text = f"{AWS_KEY_ID[:10]} {AWS_KEY_ID[10:]}"
+    (finding,) = SecretDetector().detect(text)
+    assert (finding.start, finding.end, finding.score) == (0, len(text), 1.0)
+    assert "16 chars after it" in finding.explanation
+    assert "split by 1 space(s)/hyphen(s), rejoined" in finding.explanation
 
 
 def test_classic_github_token_with_a_valid_checksum_scores_higher() -> None:

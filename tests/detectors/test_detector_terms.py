@@ -132,6 +132,9 @@ def scanned(text: str, lists: dict[str, list[str]] = EVASIONS) -> list[tuple[str
         (UNDERLINED + "!", UNDERLINED),
         ("Project\nNightjar", "Project\nNightjar"),
         ("Pr0ject  N1ghtjar", "Pr0ject  N1ghtjar"),
+        ("P r o j e c t  N i g h t j a r soon", "P r o j e c t  N i g h t j a r"),
+        ("P r o j e c t / N i g h t j a r", "P r o j e c t / N i g h t j a r"),
+        ("P r 0 j e c t\nN 1 g h t j a r", "P r 0 j e c t\nN 1 g h t j a r"),
     ],
 )
 def test_evaded_term_is_found_at_its_original_span(text: str, original: str) -> None:
@@ -148,10 +151,19 @@ def test_evaded_term_is_found_at_its_original_span(text: str, original: str) -> 
         "error 1057 again",  # digits alone never spell a word: not the term "Lost"
         "Fal-con",
         "Fa lcon",
+        "F a l c o n s  n e s t",  # letter-spaced phrase: its words stay whole
+        "F a l c o n r y  c l u b",
     ],
 )
 def test_lookalike_of_a_term_is_not_found(text: str) -> None:
     assert scanned(text) == []
+
+
+def test_letter_spaced_phrase_matches_a_phrase_term_and_i_a_m_is_unchanged() -> None:
+    text = "T a i l s p i n  T o y s workshop tomorrow"
+    lists = {"customers": ["Tailspin Toys"], "words": ["am", "I"]}
+    assert scanned(text, lists) == [("customers", "T a i l s p i n  T o y s")]
+    assert scanned("I a m  here and I am", lists) == [("words", "I"), ("words", "am")]
 
 
 def test_term_written_with_lookalikes_in_the_policy_matches_plain_text() -> None:

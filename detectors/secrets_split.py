@@ -1,0 +1,28 @@
+"""Prefixed keys split to slip past a scanner: AKIACJIPL8 RHBACGTRNU, AKIA-CJIP-L8RH....
+
+A rule opts in by building its value with ``splittable`` (each character may
+follow one space or hyphen) and naming the ``split_key`` check, which rejoins
+the value with ``unsplit``: at most MAX_SPLITS separators, and a split value
+needs a digit, so a headline in capitals ("ASIA PACIFIC REGIONALS") is not a key.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_SPLITS = 2
+SEPARATOR = re.compile(r"[ -]")
+
+
+def splittable(chars: str, length: int) -> str:
+    """Regex for exactly length characters of class chars, each perhaps after a space or hyphen."""
+    return rf"(?:[ -]?{chars}){{{length}}}"
+
+
+def unsplit(value: str) -> str | None:
+    """The value without its separators, or None if it is split too often or reads as words."""
+    joined = SEPARATOR.sub("", value)
+    splits = len(value) - len(joined)
+    if splits > MAX_SPLITS or (splits and not any(char.isdigit() for char in joined)):
+        return None
+    return joined
