@@ -17,10 +17,10 @@ from proxy.evaluate import BadCorpusLine, Case, Rate, Result, measure, read_corp
 # The figures the shipped corpus reaches under the default policy; a change
 # that does worse fails. Raise them as detection improves (never lower them
 # to make a test pass).
-BLOCK_RECALL_MIN = 0.98
-FLAG_RECALL_MIN = 0.97
+BLOCK_RECALL_MIN = 1.0
+FLAG_RECALL_MIN = 1.0
 CLEAN_FP_RATE_MAX = 0.0
-EVASION_RATE_MIN = 0.91
+EVASION_RATE_MIN = 1.0
 
 CORPUS = Path(__file__).parent.parent / "data" / "corpus.jsonl"
 GATEPOST = shutil.which("gatepost") or str(Path(sys.executable).with_name("gatepost"))
