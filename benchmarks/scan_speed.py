@@ -11,7 +11,9 @@ Prints (benchmarks/README.md says what each figure means):
    policies/default.yaml) on the same posts: posts/s, p50/p99 ms per post,
    the ratio, and recall on planted items.
 2. Both sides with 10, 1,000 and 10,000 policy terms, relative to 10.
-3. The DESIGN.md targets with PASS/MISS.
+3. Recall on the labelled corpus tests/data/corpus.jsonl, decided by the same
+   policy from presidio's results (as Findings) and from Gatepost's scan.
+4. The DESIGN.md targets with PASS/MISS.
 
 Offline: the process refuses network connections for its whole run.
 """
@@ -39,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from speed_corpus import Sample, build_corpora  # noqa: E402
+from speed_recall import corpus_recall  # noqa: E402
 from speed_sides import (  # noqa: E402
     EXPECTED,
     FOUND_SCORE,
@@ -61,6 +64,7 @@ from speed_timing import (  # noqa: E402
 )
 
 POLICY_PATH = ROOT / "policies" / "default.yaml"
+CORPUS_PATH = ROOT / "tests" / "data" / "corpus.jsonl"
 SEED = 20240611
 LENGTHS = (80, 280)  # characters per post, one corpus each
 TERM_SIZES = (10, 1_000, 10_000)  # 10: the shipped policy as is (12 terms)
@@ -354,13 +358,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = {n: compare(n, corpora[n], runners) for n in LENGTHS}
     sizes = build_sizes(policy, analyzer, presidio)
     changes = scaling(sizes, corpora[SCALING_LENGTH], term_lists)
-    print_targets(results, sizes, changes)
+    names = (str(CORPUS_PATH.relative_to(ROOT)), str(POLICY_PATH.relative_to(ROOT)))
+    corpus_ok = corpus_recall(CORPUS_PATH, names, policy, presidio, engine, verdict)
+    print_targets(results, sizes, changes, corpus_ok)
     print(f"\n(total run {time.perf_counter() - began:.0f}s)")
     return 0
 
 
 def print_targets(
-    results: Mapping[int, tuple[float, bool]], sizes: list[Sized], changes: tuple[float, float]
+    results: Mapping[int, tuple[float, bool]],
+    sizes: list[Sized],
+    changes: tuple[float, float],
+    corpus_ok: bool,
 ) -> None:
     print("\nTargets (DESIGN.md)")
     for n, (ratio, _) in results.items():
@@ -370,6 +379,7 @@ def print_targets(
         )
     as_good = all(ok for _, ok in results.values())
     print(f"  recall equal or better on every planted kind: {verdict(as_good)}")
+    print(f"  recall equal or better on the labelled corpus: {verdict(corpus_ok)}")
     g_change, p_change = changes
     print(
         f"  10 ({sizes[0].terms}) -> {sizes[-1].terms:,} terms costs <= "
