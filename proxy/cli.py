@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
-from policies import DEFAULT_POLICY_PATH, PolicyError, PolicyInvalid, Post, load_policy
+from policies import DEFAULT_POLICY_PATH, PolicyError, Post
+from proxy.cli_io import Progress, load_policy_or_fail, read_posts
+from proxy.cli_policy import policy as policy_group
 from proxy.config import Config, load_config
 from proxy.errors import ConfigError
 from proxy.present import decision_json
@@ -64,14 +64,14 @@ def scan(policy_path: Path, author: str, groups: tuple[str, ...], input_file: IO
 
     if bool(texts) == bool(input_file):
         raise click.UsageError("give either TEXT arguments or --input FILE, not both or neither")
-    policy = _load_policy_or_fail(policy_path)
+    policy = load_policy_or_fail(policy_path)
     analyzer = shared_analyzer(Config().spacy_model) if policy.pii_entities else None
     engine = build_engine(policy, analyzer)
     if input_file is not None:
-        posts = _read_jsonl(input_file, author, groups)
+        posts = read_posts(input_file, author, groups)
     else:
         posts = ((str(i), Post(author, t, groups)) for i, t in enumerate(texts, 1))
-    progress = _Progress(enabled=input_file is not None)
+    progress = Progress(enabled=input_file is not None)
     for post_id, post in posts:
         decision = evaluate(engine, post).decision
         if explain:
@@ -107,10 +107,10 @@ def eval_corpus(input_file: IO[str], policy_path: Path, as_json: bool, show_text
         cases = list(read_corpus(input_file))
     except BadCorpusLine as exc:
         raise click.ClickException(str(exc)) from exc
-    policy = _load_policy_or_fail(policy_path)
+    policy = load_policy_or_fail(policy_path)
     analyzer = shared_analyzer(Config().spacy_model) if policy.pii_entities else None
     engine = build_engine(policy, analyzer)
-    progress = _Progress(enabled=True)
+    progress = Progress(enabled=True)
     results = []
     for case in cases:
         results.append(Result.of(case, evaluate(engine, case.post()).decision))
@@ -123,34 +123,7 @@ def eval_corpus(input_file: IO[str], policy_path: Path, as_json: bool, show_text
         click.echo("\n".join(render(metrics, show_text=show_text)))
 
 
-@main.group()
-def policy() -> None:
-    """Policy files: check them before they go live."""
-
-
-@policy.command("check")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def policy_check(file: Path) -> None:
-    """Validate a policy and run its tests: cases.
-
-    Exit 0 "ok: N rules", or 1 with FILE:LINE errors or the failing cases.
-    """
-    from policies.selftest import failures, run_policy_tests
-    from proxy.app import build_engine, shared_analyzer
-
-    loaded = _load_policy_or_fail(file)
-    if not loaded.tests:
-        click.echo(f"ok: {len(loaded.rules)} rules")
-        return
-    analyzer = shared_analyzer(Config().spacy_model) if loaded.pii_entities else None
-    engine = build_engine(loaded, analyzer)
-    results = run_policy_tests(loaded, lambda text: engine.scanner.scan(text).findings)
-    failed = failures(results)
-    for result in failed:
-        click.echo(f"{file}:{result.case.line}: tests: {result}", err=True)
-    if failed:
-        sys.exit(1)
-    click.echo(f"ok: {len(loaded.rules)} rules, {len(results)} tests passed")
+main.add_command(policy_group)
 
 
 @main.group()
@@ -204,56 +177,5 @@ def users_add(name: str, role: str, groups: tuple[str, ...], db_path: Path | Non
     click.echo(f"added {role} {name}; token (shown once): {token}")
 
 
-def _load_policy_or_fail(path: Path) -> Any:
-    try:
-        return load_policy(path)
-    except PolicyInvalid as exc:
-        for issue in exc.issues:
-            click.echo(str(issue), err=True)
-        sys.exit(1)
-    except PolicyError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
-
-
-def _read_jsonl(stream: IO[str], author: str, groups: tuple[str, ...]) -> Iterator[tuple]:
-    for lineno, line in enumerate(stream, 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-            text = obj["text"]
-            if not isinstance(text, str):
-                raise TypeError("text must be a string")
-        except (ValueError, KeyError, TypeError) as exc:
-            raise click.ClickException(f"{stream.name}:{lineno}: bad post: {exc}") from exc
-        post_groups = obj.get("groups", list(groups))
-        if not isinstance(post_groups, list) or not all(isinstance(g, str) for g in post_groups):
-            raise click.ClickException(f"{stream.name}:{lineno}: groups must be a list of strings")
-        post = Post(str(obj.get("author") or author), text, tuple(post_groups))
-        yield str(obj.get("id", lineno)), post
-
-
 def _scan_line(post_id: str, decision: Any) -> dict[str, Any]:
     return {"id": post_id, **decision_json(decision, explain=False, describe=False)}
-
-
-class _Progress:
-    """Counts posts on stderr, at most once a second, and a summary at the end."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled, self.count = enabled, 0
-        self.started = self.last = time.monotonic()
-
-    def tick(self) -> None:
-        self.count += 1
-        now = time.monotonic()
-        if self.enabled and now - self.last >= 1.0:
-            self.last = now
-            click.echo(f"scanned {self.count} posts ({self.count / (now - self.started):.0f}/s)",
-                       err=True)
-
-    def done(self) -> None:
-        if self.enabled:
-            secs = time.monotonic() - self.started
-            click.echo(f"done: {self.count} posts in {secs:.1f}s", err=True)

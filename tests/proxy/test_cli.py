@@ -82,7 +82,7 @@ def test_policy_check_of_a_broken_file_exits_1_with_file_and_line(tmp_path):
 @pytest.mark.parametrize(
     "command",
     [[], ["serve"], ["scan"], ["policy"], ["policy", "check"], ["audit"], ["audit", "verify"],
-     ["users"], ["users", "add"], ["eval"]],
+     ["users"], ["users", "add"], ["eval"], ["policy", "test"]],
 )
 def test_every_command_has_help(command):
     result = run(*command, "--help")
