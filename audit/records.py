@@ -36,6 +36,7 @@ def decision_row(
     total_ms: float,
     created_at: str,
     detector_errors: Mapping[str, str] | None = None,
+    policy_seq: int | None = None,
 ) -> dict:
     """The decisions row without its chain columns (seq, prev_hash, hash)."""
     return {
@@ -46,6 +47,7 @@ def decision_row(
         "dialect": dialect,
         "action": decision.action.value,
         "policy_version": decision.policy_version,
+        "policy_seq": policy_seq,
         "masked_text": stored_text(post.text, decision, all_findings(decision)),
         "text_length": len(post.text),
         "rule_ids": json.dumps([r.id for r in decision.rules]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlite_utils import Database
+from sqlite_utils.db import Table
 
 TABLES: dict[str, dict] = {
     "decisions": {
@@ -14,7 +15,8 @@ TABLES: dict[str, dict] = {
             "groups": str,  # JSON list
             "dialect": str,
             "action": str,
-            "policy_version": str,
+            "policy_version": str,  # content hash of the policy in force
+            "policy_seq": int,  # policy_versions.seq of that policy; NULL in rows from before it
             "masked_text": str,  # pii/secret spans replaced by [LABEL]; never raw
             "text_length": int,  # length of the raw text
             "rule_ids": str,  # JSON list of fired rule ids, strongest first
@@ -127,7 +129,16 @@ def create_tables(db: Database) -> None:
             not_null=NOT_NULL.get(name, set()),
             if_not_exists=True,
         )
+        _add_missing_columns(table, spec["columns"])
         for cols in spec.get("unique", []):
             table.create_index(cols, unique=True, if_not_exists=True)
         for cols in spec.get("index", []):
             table.create_index(cols, if_not_exists=True)
+
+
+def _add_missing_columns(table: Table, columns: dict) -> None:
+    """Bring a table from an older release up to date (new columns are nullable)."""
+    have = table.columns_dict
+    for name, kind in columns.items():
+        if name not in have:
+            table.add_column(name, kind)

@@ -56,12 +56,14 @@ class AuditLog(OutboxMixin, ReviewMixin, UsersMixin):
         outbox_text: str | None = None,
         idempotency_key: str | None = None,
         detector_errors: Mapping[str, str] | None = None,
+        policy_seq: int | None = None,
     ) -> None:
         """Record a decision, its rules and findings, and queue the post, atomically.
 
         A flag puts the raw text in the review queue (until reviewed); a given
         outbox_text (allow/redact) goes to the outbox. The decisions row keeps
-        only masked text.
+        only masked text. policy_seq is the policy_versions seq the decision
+        was made under (its content hash is decision.policy_version).
         """
         now = utc_now()
         row = records.decision_row(
@@ -73,6 +75,7 @@ class AuditLog(OutboxMixin, ReviewMixin, UsersMixin):
             total_ms=total_ms,
             created_at=now,
             detector_errors=detector_errors,
+            policy_seq=policy_seq,
         )
         try:
             with self.store.write() as db:

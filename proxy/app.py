@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from proxy.config import Config
 from proxy.errors import ConfigError
 from proxy.gateway import Engine, Gateway
 from proxy.http import install_title_case_reasons
+from proxy.reload import PolicyWatcher
 from proxy.upstream import MastodonUpstream
 
 log = logging.getLogger("gatepost")
@@ -29,8 +32,11 @@ def shared_analyzer(model: str) -> Any:
     return build_analyzer(model)
 
 
-def build_engine(policy: Policy, analyzer: Any | None) -> Engine:
-    """Compile the scanner a policy needs (automaton, patterns) once."""
+def build_engine(policy: Policy, analyzer: Any | None, seq: int = 0) -> Engine:
+    """Compile the scanner a policy needs (automaton, patterns) once.
+
+    seq is the policy's number in the audit db's policy_versions, if recorded.
+    """
     scanner = build_scanner(
         analyzer,
         term_lists=policy.term_lists,
@@ -38,7 +44,19 @@ def build_engine(policy: Policy, analyzer: Any | None) -> Engine:
         pii_entities=policy.pii_entities,
         secret_labels=policy.secret_labels,
     )
-    return Engine(policy=policy, scanner=scanner)
+    return Engine(policy=policy, scanner=scanner, seq=seq)
+
+
+def engine_builder(config: Config, analyzer: Any | None) -> Callable[[Policy], Engine]:
+    """build_engine for policies loaded later: presidio is loaded when one needs PII."""
+
+    def build(policy: Policy) -> Engine:
+        chosen = analyzer
+        if chosen is None and policy.pii_entities:
+            chosen = shared_analyzer(config.spacy_model)
+        return build_engine(policy, chosen)
+
+    return build
 
 
 def create_app(config: Config | None = None, *, analyzer: Any | None = None) -> Flask:
@@ -51,10 +69,10 @@ def create_app(config: Config | None = None, *, analyzer: Any | None = None) -> 
         )
     config.data_dir.mkdir(parents=True, exist_ok=True)
     policy = load_policy(config.policy_path)
-    if analyzer is None and policy.pii_entities:
-        analyzer = shared_analyzer(config.spacy_model)
+    build = engine_builder(config, analyzer)
+    engine = build(policy)
     audit = AuditLog(config.audit_db)
-    audit.record_policy_version(
+    seq = audit.record_policy_version(
         policy.version, policy.name, str(config.policy_path),
         Path(config.policy_path).read_text(encoding="utf-8"),
     )
@@ -69,10 +87,15 @@ def create_app(config: Config | None = None, *, analyzer: Any | None = None) -> 
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
     )
+    gateway = Gateway(dataclasses.replace(engine, seq=seq), audit, upstream)
+    watcher = PolicyWatcher(config.policy_path, gateway, audit, build,
+                            interval=config.policy_reload_seconds)
     app.extensions["gatepost.audit"] = audit
-    app.extensions["gatepost.gateway"] = Gateway(build_engine(policy, analyzer), audit, upstream)
+    app.extensions["gatepost.gateway"] = gateway
+    app.extensions["gatepost.policy_watcher"] = watcher  # .status: the last reload's outcome
     _register(app)
-    log.info("policy %r version %s in force", policy.name, policy.version)
+    log.info("policy %r version %s (seq %d) in force", policy.name, policy.version, seq)
+    watcher.start()
     return app
 
 
@@ -89,7 +112,8 @@ def _register(app: Flask) -> None:
 
     @app.get("/healthz")
     def healthz():
-        return jsonify(status="ok")
+        watcher: PolicyWatcher = app.extensions["gatepost.policy_watcher"]
+        return jsonify(status="ok", policy=watcher.status.as_json())
 
     @app.errorhandler(404)
     def not_found(_exc):

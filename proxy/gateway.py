@@ -25,13 +25,17 @@ from proxy.upstream import MastodonUpstream, UpstreamReply
 log = logging.getLogger("gatepost.gateway")
 
 
-
 @dataclass(frozen=True)
 class Engine:
-    """A policy and the scanner built for it; swapped together, never apart."""
+    """A policy and the scanner built for it; swapped together, never apart.
+
+    seq is the policy's number in the audit db's policy_versions (0 when it
+    was not recorded, e.g. in `gatepost scan`); policy.version is its hash.
+    """
 
     policy: Policy
     scanner: Scanner
+    seq: int = 0
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class Evaluation:
     decision: Decision
     scan: ScanResult
     total_ms: float
+    policy_seq: int = 0  # the Engine.seq the decision was made under
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,11 @@ class Gateway:
         return self._engine
 
     def swap_engine(self, engine: Engine) -> None:
-        """Put a new policy and scanner in force for the following posts."""
+        """Put a new policy and scanner in force for the following posts.
+
+        A post already being evaluated finishes under the engine it started
+        with: evaluate() reads the engine once.
+        """
         with self._swap_lock:
             self._engine = engine
 
@@ -105,6 +114,7 @@ class Gateway:
             timings_ms=evaluation.scan.timings_ms, total_ms=evaluation.total_ms,
             outbox_text=outbox_text, idempotency_key=key or ref,
             detector_errors=evaluation.scan.errors,
+            policy_seq=evaluation.policy_seq or None,
         )
         log.info("post %s by %s: %s", ref, post.author, decision.action.value)
         if outbox_text is None:
@@ -157,7 +167,7 @@ def evaluate(engine: Engine, post: Post) -> Evaluation:
         decision = Decision(Action.FLAG, (DETECTOR_ERROR,), engine.policy.version)
     for name, error in scan.errors.items():
         log.error("detector %s failed: %s", name, error)
-    return Evaluation(decision, scan, (time.perf_counter() - started) * 1000)
+    return Evaluation(decision, scan, (time.perf_counter() - started) * 1000, engine.seq)
 
 
 def upstream_key(author: str, client_key: str) -> str:

@@ -77,6 +77,7 @@ def serve(config: Config, echo: Callable[[str], None] = print) -> None:
         server.run()
     finally:
         server.close()
+        app.extensions["gatepost.policy_watcher"].stop()
         if stop_microblog:
             stop_microblog()
 
