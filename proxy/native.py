@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from policies import Action, Decision, Post
+from policies import Action, Post
 from proxy import present
 from proxy.auth import token_required
 from proxy.errors import ProxyError
-from proxy.gateway import Gateway, Outcome
+from proxy.gateway import Evaluation, Gateway, Outcome
 from proxy.http import json_error, read_json_object, require_text
 
 bp = Blueprint("native", __name__, url_prefix="/api")
@@ -27,17 +27,19 @@ def _post_from_request() -> Post:
     return Post(author=user.name, text=text, groups=user.groups, meta={"dialect": "native"})
 
 
-def decision_json(decision: Decision) -> dict[str, Any]:
-    """The decision as the native API shows it."""
+def decision_json(evaluation: Evaluation) -> dict[str, Any]:
+    """The decision as the native API shows it, with the policy version it was made under."""
+    decision = evaluation.decision
     body = present.decision_json(decision, explain=True, describe=True)
-    return {"policy_version": decision.policy_version, **body}
+    return {"policy_version": decision.policy_version, "policy_seq": evaluation.policy_seq,
+            **body}
 
 
 @bp.post("/scan")
 @token_required
 def scan():
     evaluation = _gateway().evaluate(_post_from_request())
-    return jsonify(decision_json(evaluation.decision))
+    return jsonify(decision_json(evaluation))
 
 
 @bp.post("/posts")
@@ -52,7 +54,7 @@ def create_post():
 
 def _answer(outcome: Outcome):
     decision = outcome.decision
-    body = {"id": outcome.ref, **decision_json(decision)}
+    body = {"id": outcome.ref, **decision_json(outcome.evaluation)}
     if decision.action is Action.BLOCK:
         reason = f"Blocked by Gatepost: {decision.reason}. Reference {outcome.ref}."
         return json_error(reason, 422, id=outcome.ref, rules=body["rules"])

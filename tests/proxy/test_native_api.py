@@ -183,3 +183,10 @@ def test_two_employees_sending_the_same_idempotency_key_both_get_posted(
                                       "Idempotency-Key": "shared-key"}, timeout=30)
         assert resp.status_code == 200, resp.text
     assert sorted(timeline(microblog)) == ["Dana's post", "Eli's post"]
+
+
+def test_scan_names_the_policy_version_and_sequence_it_decided_under(gatepost, employee_token,
+                                                                     audit_log):
+    body = post(gatepost, employee_token, "hello", path="/api/scan").json()
+    current = audit_log.current_policy_version()
+    assert (body["policy_version"], body["policy_seq"]) == (current["version"], current["seq"])
