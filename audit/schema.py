@@ -69,9 +69,13 @@ TABLES: dict[str, dict] = {
     "outbox": {
         "columns": {
             "ref": str,
-            "state": str,  # pending | delivered
+            "state": str,  # pending | sending (claimed) | delivered | rejected (a 4xx)
             "text": str,  # what goes upstream; "" once delivered
             "idempotency_key": str,
+            "params": str,  # JSON object: dialect fields sent along (visibility...)
+            "claimed_by": str,  # "host:pid:instance" of the sender while state is sending
+            "lease_until": float,  # epoch seconds; a sending row past it may be claimed again
+            "next_attempt_at": float,  # epoch seconds; a pending row waits until then
             "attempts": int,
             "last_error": str,
             "last_status_code": int,
@@ -79,6 +83,7 @@ TABLES: dict[str, dict] = {
             "upstream_id": str,
             "upstream_url": str,
             "delivered_at": str,
+            "rejected_at": str,
             "created_at": str,
         },
         "pk": "ref",

@@ -38,6 +38,17 @@ class Config:
     )
     upstream_token: str | None = _setting(None, "Bearer token Gatepost forwards with.")
     upstream_timeout: float = _setting(10.0, "Seconds to wait for the upstream.")
+    upstream_reply_timeout: float = _setting(
+        5.0, "Seconds a post request waits for the upstream's answer; after that (or on "
+        "an upstream error) the client is told the post is queued and the outbox delivers it."
+    )
+    outbox_retry_seconds: float = _setting(
+        1.0, "First back-off, in seconds, before the outbox retries an undelivered post; "
+        "it doubles after each failed attempt."
+    )
+    outbox_max_backoff_seconds: float = _setting(
+        60.0, "Longest back-off, in seconds, between two outbox attempts for one post."
+    )
     microblog_port: int = _setting(8081, "Port of the built-in microblog when it is used.")
     policy_reload_seconds: float = _setting(
         2.0, "How often to check the policy and list files for changes (0: never reload)."

@@ -19,7 +19,7 @@ from audit import AuditLog, new_reference
 from detectors import Scanner, ScanResult
 from policies import Action, Decision, Policy, Post
 from policies.engine import DETECTOR_ERROR
-from proxy.errors import UpstreamError
+from proxy.outbox import Delivery, Outbox, stored_delivery
 from proxy.upstream import MastodonUpstream, UpstreamReply
 
 log = logging.getLogger("gatepost.gateway")
@@ -50,12 +50,19 @@ class Evaluation:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to a submitted post."""
+    """What happened to a submitted post.
+
+    For an allowed or redacted post, one of: `reply` is set (the upstream
+    answered: delivered, or refused it for good), or `queued` is true (the
+    upstream was unreachable, failing or slow; the outbox keeps trying and
+    `error` says why it is not delivered yet).
+    """
 
     ref: str
     evaluation: Evaluation
     reply: UpstreamReply | None = None  # set when the upstream answered
-    error: str | None = None  # set when forwarding failed
+    error: str | None = None  # set when it is not delivered (yet)
+    queued: bool = False  # in the outbox; it will be delivered when the upstream is back
 
     @property
     def decision(self) -> Decision:
@@ -65,11 +72,15 @@ class Outcome:
 class Gateway:
     """Sequences scan -> decide -> record -> forward for each post."""
 
-    def __init__(self, engine: Engine, audit: AuditLog, upstream: MastodonUpstream) -> None:
+    def __init__(
+        self, engine: Engine, audit: AuditLog, upstream: MastodonUpstream,
+        outbox: Outbox | None = None,
+    ) -> None:
         self._engine = engine
         self._swap_lock = threading.Lock()
         self.audit = audit
         self.upstream = upstream
+        self.outbox = outbox or Outbox(audit, upstream)
 
     @property
     def engine(self) -> Engine:
@@ -97,6 +108,9 @@ class Gateway:
     ) -> Outcome:
         """Evaluate, record, and forward the post if the decision lets it go.
 
+        The outbox row is recorded already claimed by this request, so the
+        outbox worker cannot send it at the same time; the first delivery is
+        tried here, and the answer waits up to the outbox's reply timeout.
         A resubmission with the same Idempotency-Key by the same author is
         recognised: it is not recorded again, and is only re-sent (with the
         same upstream key) if the first attempt was not delivered.
@@ -105,54 +119,35 @@ class Gateway:
         evaluation = self.evaluate(post)
         earlier = self.audit.outbox_for_key(key) if key else None
         if earlier is not None:
-            return self._replay(earlier, evaluation, params)
+            return self._replay(earlier, evaluation)
         decision = evaluation.decision
         ref = new_reference()
         outbox_text = _outbox_text(post, decision)
-        self.audit.record_decision(
-            post, decision, ref=ref, dialect=dialect,
-            timings_ms=evaluation.scan.timings_ms, total_ms=evaluation.total_ms,
-            outbox_text=outbox_text, idempotency_key=key or ref,
-            detector_errors=evaluation.scan.errors,
-            policy_seq=evaluation.policy_seq or None,
-        )
+        with self.outbox.claim_while_recording(params):
+            self.audit.record_decision(
+                post, decision, ref=ref, dialect=dialect,
+                timings_ms=evaluation.scan.timings_ms, total_ms=evaluation.total_ms,
+                outbox_text=outbox_text, idempotency_key=key or ref,
+                detector_errors=evaluation.scan.errors,
+                policy_seq=evaluation.policy_seq or None,
+            )
         log.info("post %s by %s: %s", ref, post.author, decision.action.value)
         if outbox_text is None:
             return Outcome(ref, evaluation)
-        return self._forward(ref, evaluation, outbox_text, key or ref, params)
+        return _outcome(ref, evaluation, self.outbox.send_claimed(ref))
 
-    def _replay(
-        self, earlier: Mapping[str, Any], evaluation: Evaluation,
-        params: Mapping[str, Any] | None,
-    ) -> Outcome:
+    def _replay(self, earlier: Mapping[str, Any], evaluation: Evaluation) -> Outcome:
         ref = earlier["ref"]
         log.info("post %s resubmitted with the same Idempotency-Key", ref)
-        if earlier["state"] == "delivered":
-            body = {"id": earlier["upstream_id"], "url": earlier["upstream_url"]}
-            return Outcome(ref, evaluation, reply=UpstreamReply(200, body))
-        return self._forward(ref, evaluation, earlier["text"], earlier["idempotency_key"], params)
+        if earlier["state"] in ("delivered", "rejected"):
+            return _outcome(ref, evaluation, stored_delivery(earlier))
+        return _outcome(ref, evaluation, self.outbox.resend(ref))
 
-    def _forward(
-        self, ref: str, evaluation: Evaluation, text: str, key: str,
-        params: Mapping[str, Any] | None,
-    ) -> Outcome:
-        try:
-            reply = self.upstream.post_status(text, idempotency_key=key, params=params)
-        except UpstreamError as exc:
-            self.audit.outbox_mark_failed(ref, error=str(exc), status_code=None)
-            log.warning("post %s not delivered: %s", ref, exc)
-            return Outcome(ref, evaluation, error=str(exc))
-        if reply.delivered:
-            self.audit.outbox_mark_delivered(
-                ref, upstream_id=reply.status_id or "", upstream_url=reply.url,
-                status_code=reply.status_code,
-            )
-        else:
-            self.audit.outbox_mark_failed(
-                ref, error=f"upstream answered {reply.status_code}",
-                status_code=reply.status_code,
-            )
-        return Outcome(ref, evaluation, reply=reply)
+
+def _outcome(ref: str, evaluation: Evaluation, delivery: Delivery) -> Outcome:
+    if delivery.queued:
+        return Outcome(ref, evaluation, error=delivery.error, queued=True)
+    return Outcome(ref, evaluation, reply=delivery.reply)
 
 
 def evaluate(engine: Engine, post: Post) -> Evaluation:

@@ -65,17 +65,19 @@ def _answer(outcome: Outcome):
             f"Reference {outcome.ref}."
         )
         return jsonify(body), 202
-    if outcome.error is not None:
-        return json_error(
-            f"The post was allowed but could not be delivered ({outcome.error}), so it "
-            f"was not posted. Send it again with the same Idempotency-Key to retry. "
-            f"Reference {outcome.ref}.", 502, id=outcome.ref,
+    if outcome.queued:
+        body["queued"] = True
+        body["message"] = (
+            f"The post was allowed and is queued; it will be delivered when the upstream "
+            f"is back ({outcome.error}). Reference {outcome.ref}."
         )
+        return jsonify(body), 202
     reply = outcome.reply
     assert reply is not None
     if not reply.delivered:
         return json_error(
-            f"The upstream refused the post with status {reply.status_code}.", 502,
+            f"The upstream refused the post with status {reply.status_code}, so it was not "
+            f"posted and will not be retried. Reference {outcome.ref}.", 502,
             id=outcome.ref, upstream=reply.body,
         )
     body["upstream"] = {"id": reply.status_id, "url": reply.url}

@@ -78,6 +78,7 @@ def serve(config: Config, echo: Callable[[str], None] = print) -> None:
     finally:
         server.close()
         app.extensions["gatepost.policy_watcher"].stop()
+        app.extensions["gatepost.outbox"].stop()
         if stop_microblog:
             stop_microblog()
 

@@ -73,6 +73,7 @@ def gatepost(gatepost_config, analyzer) -> Iterator[LiveServer]:
     live = LiveServer.start(create_app(gatepost_config, analyzer=analyzer))
     yield live
     live.stop()
+    live.app.extensions["gatepost.outbox"].stop()
 
 
 @pytest.fixture
