@@ -20,6 +20,7 @@ from proxy.config import Config
 from proxy.errors import ConfigError
 from proxy.gateway import Engine, Gateway
 from proxy.http import install_title_case_reasons
+from proxy.outbox import Outbox
 from proxy.reload import PolicyWatcher
 from proxy.upstream import MastodonUpstream
 
@@ -87,27 +88,40 @@ def create_app(config: Config | None = None, *, analyzer: Any | None = None) -> 
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
     )
-    gateway = Gateway(dataclasses.replace(engine, seq=seq), audit, upstream)
+    outbox = Outbox(audit, upstream, reply_timeout=config.upstream_reply_timeout,
+                    retry_seconds=config.outbox_retry_seconds,
+                    max_backoff_seconds=config.outbox_max_backoff_seconds,
+                    inline_threads=max(4, config.threads))
+    gateway = Gateway(dataclasses.replace(engine, seq=seq), audit, upstream, outbox)
     watcher = PolicyWatcher(config.policy_path, gateway, audit, build,
                             interval=config.policy_reload_seconds)
     app.extensions["gatepost.audit"] = audit
     app.extensions["gatepost.gateway"] = gateway
     app.extensions["gatepost.policy_watcher"] = watcher  # .status: the last reload's outcome
+    app.extensions["gatepost.outbox"] = outbox  # .stop() ends its worker
     _register(app)
     log.info("policy %r version %s (seq %d) in force", policy.name, policy.version, seq)
     watcher.start()
+    outbox.start()  # resumes posts a previous run left undelivered
     return app
 
 
 def _register(app: Flask) -> None:
     from admin_ui import bp as admin_bp
+    from proxy.mastodon import bp as mastodon_bp
     from proxy.native import bp as native_bp
+    from proxy.x_api import bp as x_bp
 
     app.register_blueprint(native_bp)
+    app.register_blueprint(mastodon_bp)
+    app.register_blueprint(x_bp)
     app.register_blueprint(admin_bp)
     # Forms in the admin UI carry CSRF tokens; the API dialects use bearer
     # tokens, which a cross-site form cannot send.
-    CSRFProtect(app).exempt(native_bp)
+    csrf = CSRFProtect(app)
+    csrf.exempt(native_bp)
+    csrf.exempt(mastodon_bp)
+    csrf.exempt(x_bp)
     install_title_case_reasons(app)
 
     @app.get("/healthz")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from flask import Flask, abort, jsonify, render_template, request
+from flask import Flask, abort, jsonify, make_response, render_template, request
 
 ACCOUNT = {
     "id": "1",
@@ -106,7 +106,7 @@ def create_microblog(db_path: Path, token: str) -> Flask:
         if scheme.lower() != "bearer" or not hmac.compare_digest(
             given.strip().encode(), token.encode()
         ):
-            abort(jsonify(error="The access token is invalid"), 401)
+            abort(make_response(jsonify(error="The access token is invalid"), 401))
 
     @app.post("/api/v1/statuses")
     def post_status():
