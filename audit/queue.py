@@ -56,7 +56,9 @@ class OutboxMixin:
 
     @staticmethod
     def _enqueue(db: Database, ref: str, text: str, key: str | None, now: str) -> None:
-        row = {"ref": ref, "state": "pending", "text": text, "idempotency_key": key}
+        decision = _first(db, "decisions", "ref = ?", [ref])  # recorded just before
+        row = {"ref": ref, "state": "pending", "text": text, "idempotency_key": key,
+               "author": decision["author"] if decision else None}
         claim = getattr(_claiming, "claim", None)
         if claim is not None:
             row.update(claim)
@@ -64,16 +66,19 @@ class OutboxMixin:
 
     @contextmanager
     def outbox_enqueue_claimed(
-        self, owner: str, lease_seconds: float, params: Mapping[str, Any] | None = None
+        self, owner: str, lease_seconds: float, params: Mapping[str, Any] | None = None,
+        content_hash: str | None = None,
     ) -> Iterator[None]:
         """Rows this thread queues inside the block are born claimed by `owner`.
 
-        They also keep `params` (JSON), the dialect fields sent with the text.
+        They also keep `params` (JSON), the dialect fields sent with the text,
+        and `content_hash` (see outbox_for_content).
         """
         _claiming.claim = {
             "state": "sending", "claimed_by": owner,
             "lease_until": time.time() + lease_seconds,
             "params": json.dumps(dict(params or {}), default=str),
+            "content_hash": content_hash,
         }
         try:
             yield
@@ -219,6 +224,17 @@ class OutboxMixin:
         """The entry queued with this Idempotency-Key, to recognise a resubmission."""
         with self.store.read() as db:
             return _first(db, "outbox", "idempotency_key = ?", [idempotency_key])
+
+    def outbox_for_content(self, content_hash: str, since: str) -> dict | None:
+        """The newest entry with this content hash queued at or after `since` (ISO UTC).
+
+        Finds a client's retry that came without an Idempotency-Key.
+        """
+        with self.store.read() as db:
+            rows = list(db["outbox"].rows_where(
+                "content_hash = ? AND created_at >= ?", [content_hash, since],
+                order_by="created_at DESC, rowid DESC", limit=1))
+            return rows[0] if rows else None
 
 
 class ReviewMixin:

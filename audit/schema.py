@@ -73,6 +73,10 @@ TABLES: dict[str, dict] = {
             "text": str,  # what goes upstream; "" once delivered
             "idempotency_key": str,
             "params": str,  # JSON object: dialect fields sent along (visibility...)
+            "author": str,  # whose post it is (decisions.author): picks the upstream credential
+            # sha256 hex of (author, dialect, text, params), never the text itself:
+            # finds a client's retry without an Idempotency-Key (proxy.gateway)
+            "content_hash": str,
             "claimed_by": str,  # "host:pid:instance" of the sender while state is sending
             "lease_until": float,  # epoch seconds; a sending row past it may be claimed again
             "next_attempt_at": float,  # epoch seconds; a pending row waits until then
@@ -87,7 +91,7 @@ TABLES: dict[str, dict] = {
             "created_at": str,
         },
         "pk": "ref",
-        "index": [["state"], ["idempotency_key"]],
+        "index": [["state"], ["idempotency_key"], ["content_hash"]],
     },
     "policy_versions": {
         "columns": {
@@ -114,6 +118,13 @@ TABLES: dict[str, dict] = {
         "columns": {"token_hash": str, "user": str, "created_at": str},
         "pk": "token_hash",
         "index": [["user"]],
+    },
+    # An employee's own upstream credential, used when forwarding their posts.
+    # Gatepost must present it, so it cannot be hashed; never logged, never in
+    # admin_actions. One per user.
+    "upstream_credentials": {
+        "columns": {"user": str, "token": str, "created_at": str},
+        "pk": "user",
     },
     "admin_actions": {
         "columns": {"id": int, "at": str, "actor": str, "action": str, "target": str},

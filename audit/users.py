@@ -64,8 +64,13 @@ class UsersMixin:
         password: str | None = None,
         *,
         actor: str = "system",
+        upstream_token: str | None = None,
     ) -> tuple[User, str]:
-        """Create a user; returns it and a fresh API token (shown once, never stored)."""
+        """Create a user; returns it and a fresh API token (shown once, never stored).
+
+        upstream_token, if given, is the user's own credential at the upstream,
+        used when forwarding their posts (see set_upstream_token).
+        """
         if not name or name != name.strip():
             raise InvalidUserName(f"user name {name!r} is empty or has surrounding spaces")
         if role not in ROLES:
@@ -86,7 +91,29 @@ class UsersMixin:
             )
             token = self._insert_token(db, name)
             self._action(db, actor, f"user.add role={role}", name)
+            if upstream_token:
+                self._store_upstream_token(db, name, upstream_token)
         return user, token
+
+    def set_upstream_token(self, name: str, token: str | None, *, actor: str = "system") -> None:
+        """Store (or, with None, remove) the user's own upstream credential.
+
+        Gatepost must present it upstream, so it is kept as given, in its own
+        table; it is never logged and admin_actions notes only that it changed.
+        """
+        with self.store.write() as db:
+            self._require(db, name)
+            if token:
+                self._store_upstream_token(db, name, token)
+            else:
+                db.execute("DELETE FROM upstream_credentials WHERE user = ?", [name])
+            self._action(db, actor, "user.upstream_token", name)
+
+    def upstream_token_for(self, name: str) -> str | None:
+        """The user's own upstream credential, or None (use the service token)."""
+        with self.store.read() as db:
+            rows = list(db["upstream_credentials"].rows_where("user = ?", [name], limit=1))
+        return rows[0]["token"] if rows else None
 
     def issue_token(self, name: str, *, actor: str = "system") -> str:
         """A new API token for the user (earlier tokens stay valid until revoked)."""
@@ -162,6 +189,11 @@ class UsersMixin:
         row = {"token_hash": token_hash(token), "user": name, "created_at": utc_now()}
         db["tokens"].insert(row)
         return token
+
+    @staticmethod
+    def _store_upstream_token(db: Database, name: str, token: str) -> None:
+        row = {"user": name, "token": token, "created_at": utc_now()}
+        db["upstream_credentials"].upsert(row, pk="user")
 
     @staticmethod
     def _action(db: Database, actor: str, action: str, target: str) -> None:

@@ -158,9 +158,13 @@ def users() -> None:
 @click.argument("name")
 @click.option("--role", type=click.Choice(["employee", "officer", "admin"]), required=True)
 @click.option("--group", "groups", multiple=True, help="A group of the user (repeatable).")
+@click.option("--upstream-token", default=None, metavar="TOKEN",
+              help="The user's own upstream credential, used when forwarding their posts "
+                   "(default: the configured service token).")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Audit db (default: gatepost-data/audit.db).")
-def users_add(name: str, role: str, groups: tuple[str, ...], db_path: Path | None) -> None:
+def users_add(name: str, role: str, groups: tuple[str, ...], upstream_token: str | None,
+              db_path: Path | None) -> None:
     """Enrol a user and print their Gatepost token (shown once)."""
     from audit import AuditError, AuditLog
 
@@ -171,10 +175,13 @@ def users_add(name: str, role: str, groups: tuple[str, ...], db_path: Path | Non
         password = click.prompt("Password for the admin UI", hide_input=True,
                                 confirmation_prompt=True)
     try:
-        _, token = AuditLog(path).add_user(name, role, groups=groups, password=password)
+        _, token = AuditLog(path).add_user(name, role, groups=groups, password=password,
+                                           upstream_token=upstream_token or None)
     except AuditError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"added {role} {name}; token (shown once): {token}")
+    if upstream_token:
+        click.echo(f"{name}'s posts go upstream with their own upstream token")
 
 
 def _scan_line(post_id: str, decision: Any) -> dict[str, Any]:

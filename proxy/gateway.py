@@ -8,11 +8,13 @@ allowed post its outbox row, are durable before anything leaves.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from audit import AuditLog, new_reference
@@ -23,6 +25,11 @@ from proxy.outbox import Delivery, Outbox, stored_delivery
 from proxy.upstream import MastodonUpstream, UpstreamReply
 
 log = logging.getLogger("gatepost.gateway")
+
+# A post without an Idempotency-Key that repeats one the same author sent in
+# this many seconds (same text, dialect and fields, allowed or redacted) is
+# taken for a client's retry: answered from the earlier post, never re-posted.
+DUPLICATE_WINDOW_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,9 @@ class Gateway:
         self.audit = audit
         self.upstream = upstream
         self.outbox = outbox or Outbox(audit, upstream)
+        # Looking for an earlier copy and recording this one are one step, so
+        # two copies sent at once are not both taken for the first.
+        self._record_lock = threading.Lock()
 
     @property
     def engine(self) -> Engine:
@@ -113,32 +123,44 @@ class Gateway:
         tried here, and the answer waits up to the outbox's reply timeout.
         A resubmission with the same Idempotency-Key by the same author is
         recognised: it is not recorded again, and is only re-sent (with the
-        same upstream key) if the first attempt was not delivered.
+        same upstream key) if the first attempt was not delivered. Without a
+        key, an allowed or redacted post whose author, text, dialect and
+        fields repeat one queued in the last DUPLICATE_WINDOW_SECONDS is
+        recognised the same way (by content_hash; the text is not kept).
         """
         key = upstream_key(post.author, idempotency_key) if idempotency_key else None
         evaluation = self.evaluate(post)
-        earlier = self.audit.outbox_for_key(key) if key else None
-        if earlier is not None:
-            return self._replay(earlier, evaluation)
         decision = evaluation.decision
-        ref = new_reference()
         outbox_text = _outbox_text(post, decision)
-        with self.outbox.claim_while_recording(params):
-            self.audit.record_decision(
-                post, decision, ref=ref, dialect=dialect,
-                timings_ms=evaluation.scan.timings_ms, total_ms=evaluation.total_ms,
-                outbox_text=outbox_text, idempotency_key=key or ref,
-                detector_errors=evaluation.scan.errors,
-                policy_seq=evaluation.policy_seq or None,
-            )
+        digest = content_hash(post.author, dialect, post.text, params)
+        ref = new_reference()
+        with self._record_lock:
+            if key:
+                earlier = self.audit.outbox_for_key(key)
+            elif outbox_text is not None:
+                earlier = self.audit.outbox_for_content(digest, _window_start())
+            else:
+                earlier = None  # blocked or held: deciding again forwards nothing
+            if earlier is None:
+                with self.outbox.claim_while_recording(params, content_hash=digest):
+                    self.audit.record_decision(
+                        post, decision, ref=ref, dialect=dialect,
+                        timings_ms=evaluation.scan.timings_ms, total_ms=evaluation.total_ms,
+                        outbox_text=outbox_text, idempotency_key=key or ref,
+                        detector_errors=evaluation.scan.errors,
+                        policy_seq=evaluation.policy_seq or None,
+                    )
+        if earlier is not None:
+            why = "the same Idempotency-Key" if key else "the same text"
+            return self._replay(earlier, evaluation, why)
         log.info("post %s by %s: %s", ref, post.author, decision.action.value)
         if outbox_text is None:
             return Outcome(ref, evaluation)
         return _outcome(ref, evaluation, self.outbox.send_claimed(ref))
 
-    def _replay(self, earlier: Mapping[str, Any], evaluation: Evaluation) -> Outcome:
+    def _replay(self, earlier: Mapping[str, Any], evaluation: Evaluation, why: str) -> Outcome:
         ref = earlier["ref"]
-        log.info("post %s resubmitted with the same Idempotency-Key", ref)
+        log.info("post %s resubmitted with %s", ref, why)
         if earlier["state"] in ("delivered", "rejected"):
             return _outcome(ref, evaluation, stored_delivery(earlier))
         return _outcome(ref, evaluation, self.outbox.resend(ref))
@@ -173,6 +195,19 @@ def upstream_key(author: str, client_key: str) -> str:
     """
     digest = hashlib.sha256(f"{author}\0{client_key}".encode()).hexdigest()
     return f"gp-{digest[:32]}"
+
+
+def content_hash(author: str, dialect: str, text: str,
+                 params: Mapping[str, Any] | None = None) -> str:
+    """sha256 hex of what makes two submissions the same post; stored instead of the text."""
+    fields = json.dumps(dict(params or {}), sort_keys=True, default=str)
+    return hashlib.sha256(f"{author}\0{dialect}\0{text}\0{fields}".encode()).hexdigest()
+
+
+def _window_start() -> str:
+    """The audit timestamp (ISO UTC, as audit.db.utc_now) DUPLICATE_WINDOW_SECONDS ago."""
+    start = datetime.now(UTC) - timedelta(seconds=DUPLICATE_WINDOW_SECONDS)
+    return start.isoformat(timespec="milliseconds")
 
 
 def _outbox_text(post: Post, decision: Decision) -> str | None:

@@ -8,7 +8,9 @@ back-off until the upstream takes it or refuses it for good (a 4xx other
 than 408/429). A sender claims a row (state "sending", with a lease) before
 it sends, in one transaction, so two senders never send the same row at the
 same time; every send carries the row's Idempotency-Key, so a resend after
-a crash never makes a duplicate upstream.
+a crash never makes a duplicate upstream. A row is sent with its author's
+own upstream credential when they have one (`gatepost users add
+--upstream-token`), else with the configured service token.
 """
 
 from __future__ import annotations
@@ -101,9 +103,11 @@ class Outbox:
 
     # -- the request path ---------------------------------------------------
 
-    def claim_while_recording(self, params: Mapping[str, Any] | None):
+    def claim_while_recording(self, params: Mapping[str, Any] | None,
+                              content_hash: str | None = None):
         """Context manager: the outbox row recorded inside it is born claimed by us."""
-        return self.audit.outbox_enqueue_claimed(self.owner, self.lease_seconds, params)
+        return self.audit.outbox_enqueue_claimed(self.owner, self.lease_seconds, params,
+                                                 content_hash)
 
     def send_claimed(self, ref: str) -> Delivery:
         """Send a row we hold, waiting up to reply_timeout for the upstream."""
@@ -145,9 +149,15 @@ class Outbox:
         """Send one claimed row and record what happened to it."""
         ref = entry["ref"]
         params = json.loads(entry["params"]) if entry.get("params") else None
+        extra: dict[str, Any] = {}
+        author = entry.get("author")
+        token = self.audit.upstream_token_for(author) if author else None
+        if token:  # the author's own upstream credential, else the service token
+            extra["token"] = token
         try:
             reply = self.upstream.post_status(
-                entry["text"], idempotency_key=entry["idempotency_key"] or ref, params=params)
+                entry["text"], idempotency_key=entry["idempotency_key"] or ref, params=params,
+                **extra)
         except UpstreamError as exc:
             return self._failed(entry, str(exc), None)
         except Exception as exc:  # noqa: BLE001 - a row must never stay claimed

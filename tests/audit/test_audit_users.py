@@ -121,3 +121,33 @@ def test_user_changes_are_recorded_as_admin_actions(users, db_path):
         ("root", "token.issue", "olivia"),
         ("root", "user.set_password", "olivia"),
     ]
+
+
+UPSTREAM_SECRET = "mastodon-personal-access-token-ZX81"
+
+
+def test_upstream_token_is_stored_for_its_user_and_never_in_admin_actions(
+    users, db_path, caplog
+):
+    caplog.set_level("DEBUG")
+    users.add_user("alice", "employee", upstream_token=UPSTREAM_SECRET, actor="root")
+    users.add_user("bob", "employee")
+    assert users.upstream_token_for("alice") == UPSTREAM_SECRET
+    assert users.upstream_token_for("bob") is None
+    assert users.upstream_token_for("ghost") is None
+    users.set_upstream_token("bob", "bob-token", actor="root")
+    assert users.upstream_token_for("bob") == "bob-token"
+    users.set_upstream_token("bob", None, actor="root")
+    assert users.upstream_token_for("bob") is None
+    with sqlite3.connect(db_path) as conn:
+        actions = conn.execute("SELECT actor, action, target FROM admin_actions").fetchall()
+        stored = conn.execute("SELECT user, token FROM upstream_credentials").fetchall()
+    assert stored == [("alice", UPSTREAM_SECRET)]
+    assert UPSTREAM_SECRET not in repr(actions) and "bob-token" not in repr(actions)
+    assert ("root", "user.upstream_token", "bob") in actions
+    assert UPSTREAM_SECRET not in caplog.text and "bob-token" not in caplog.text
+
+
+def test_upstream_token_of_an_unknown_user_cannot_be_set(users):
+    with pytest.raises(UnknownUser):
+        users.set_upstream_token("ghost", "x")

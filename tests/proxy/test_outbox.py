@@ -37,6 +37,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _bind_when_free(wsgi: Callable, port: int, seconds: float = 10.0):
+    """Rebind a fixed port; the closed server's socket can take a moment to let go."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return waitress.create_server(wsgi, host="127.0.0.1", port=port, threads=4)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class Upstream:
     """The built-in microblog on one fixed loopback port, stoppable and restartable.
 
@@ -71,7 +83,7 @@ class Upstream:
                     return [body]
             return app(environ, start_response)
 
-        self._server = waitress.create_server(wsgi, host="127.0.0.1", port=self.port, threads=4)
+        self._server = _bind_when_free(wsgi, self.port)
         threading.Thread(target=run_until_closed, args=(self._server,), daemon=True).start()
         return self
 
