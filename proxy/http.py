@@ -21,6 +21,11 @@ def read_json_object(request: Request) -> dict[str, Any]:
     raw = request.get_data(cache=True)
     if not raw.strip():
         raise BadRequest("the request body is empty; expected a JSON object")
+    return decode_json_object(raw)
+
+
+def decode_json_object(raw: bytes) -> dict[str, Any]:
+    """Parse a request body that must be a JSON object, or a BadRequest saying why not."""
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:

@@ -26,7 +26,6 @@ each part is redacted on its own.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -39,6 +38,7 @@ from policies import Action, Post
 from proxy.auth import token_required
 from proxy.errors import BadRequest, ProxyError
 from proxy.gateway import Gateway, Outcome
+from proxy.http import decode_json_object
 
 log = logging.getLogger("gatepost.mastodon")
 
@@ -69,17 +69,7 @@ def _form_or_json() -> Mapping[str, Any]:
     """The body as a mapping: JSON object, or form fields (lists kept)."""
     if request.is_json:
         raw = request.get_data(cache=True)
-        if not raw.strip():
-            return {}
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            raise BadRequest(f"the body is not valid UTF-8 (byte {exc.start})") from exc
-        except (json.JSONDecodeError, RecursionError) as exc:
-            raise BadRequest(f"the body is not valid JSON: {exc}") from exc
-        if not isinstance(data, dict):
-            raise BadRequest("the JSON body must be an object")
-        return data
+        return decode_json_object(raw) if raw.strip() else {}
     return MultiDict(request.form)
 
 

@@ -42,8 +42,8 @@ class UpstreamReply:
         return self.body.get("url") if isinstance(self.body, dict) else None
 
 
-class MastodonUpstream:
-    """A Mastodon-compatible service reached with one bearer token."""
+class _HttpUpstream:
+    """A service reached over HTTP with one bearer token (a per-call one may replace it)."""
 
     def __init__(self, base_url: str, token: str, timeout: float = 10.0) -> None:
         self.base_url = base_url.rstrip("/")
@@ -51,6 +51,31 @@ class MastodonUpstream:
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Bearer {token}"
         self.session.headers["User-Agent"] = "Gatepost/0.1"
+
+    def _post(
+        self, path: str, body: Mapping[str, Any], idempotency_key: str, token: str | None
+    ) -> tuple[int, Any]:
+        """POST JSON; the status code and the JSON answer (None if it was not JSON).
+
+        Connection trouble raises UpstreamError.
+        """
+        try:
+            resp = self.session.post(
+                f"{self.base_url}{path}",
+                json=body,
+                headers=_headers(idempotency_key, token),
+                timeout=self.timeout,
+            )
+        except requests.RequestException as exc:
+            raise UpstreamError(f"upstream unreachable: {type(exc).__name__}") from exc
+        try:
+            return resp.status_code, resp.json()
+        except ValueError:
+            return resp.status_code, None
+
+
+class MastodonUpstream(_HttpUpstream):
+    """A Mastodon-compatible service reached with one bearer token."""
 
     def post_status(
         self, text: str, *, idempotency_key: str, params: Mapping[str, Any] | None = None,
@@ -61,20 +86,10 @@ class MastodonUpstream:
         `token`, if given, is sent instead of the configured bearer token.
         """
         body = {**(params or {}), "status": text}
-        try:
-            resp = self.session.post(
-                f"{self.base_url}/api/v1/statuses",
-                json=body,
-                headers=_headers(idempotency_key, token),
-                timeout=self.timeout,
-            )
-        except requests.RequestException as exc:
-            raise UpstreamError(f"upstream unreachable: {type(exc).__name__}") from exc
-        try:
-            payload = resp.json()
-        except ValueError:
-            payload = {"error": f"upstream answered {resp.status_code} without JSON"}
-        return UpstreamReply(resp.status_code, payload)
+        status, payload = self._post("/api/v1/statuses", body, idempotency_key, token)
+        if payload is None:
+            payload = {"error": f"upstream answered {status} without JSON"}
+        return UpstreamReply(status, payload)
 
 
 # The hosts of the real X API; a post there is shown at x.com/i/web/status/ID.
@@ -82,7 +97,7 @@ X_API_HOSTS = {"api.x.com", "api.twitter.com"}
 X_POLL_MINUTES = (5, 10080)
 
 
-class XUpstream:
+class XUpstream(_HttpUpstream):
     """An X-API-v2-compatible service reached with one bearer token.
 
     Posts with `POST /2/tweets`. The Mastodon-shaped params are mapped to the
@@ -95,13 +110,6 @@ class XUpstream:
     `{"errors": [...]}`) gets an "error" sentence next to its own keys.
     """
 
-    def __init__(self, base_url: str, token: str, timeout: float = 10.0) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
-        self.session = requests.Session()
-        self.session.headers["Authorization"] = f"Bearer {token}"
-        self.session.headers["User-Agent"] = "Gatepost/0.1"
-
     def post_status(
         self, text: str, *, idempotency_key: str, params: Mapping[str, Any] | None = None,
         token: str | None = None,
@@ -111,20 +119,8 @@ class XUpstream:
         `token`, if given, is sent instead of the configured bearer token.
         """
         body = {"text": text, **tweet_fields(params or {})}
-        try:
-            resp = self.session.post(
-                f"{self.base_url}/2/tweets",
-                json=body,
-                headers=_headers(idempotency_key, token),
-                timeout=self.timeout,
-            )
-        except requests.RequestException as exc:
-            raise UpstreamError(f"upstream unreachable: {type(exc).__name__}") from exc
-        try:
-            payload = resp.json()
-        except ValueError:
-            payload = None
-        return UpstreamReply(resp.status_code, self._normalize(resp.status_code, payload))
+        status, payload = self._post("/2/tweets", body, idempotency_key, token)
+        return UpstreamReply(status, self._normalize(status, payload))
 
     def status_url(self, tweet_id: str) -> str | None:
         """Where a tweet is shown; known only for the real X API."""
