@@ -344,7 +344,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{platform.python_version()}, network disabled, spaCy model {MODEL}"
     )
     print(f"presidio spaCy pipeline: {pipeline(presidio)}; load {p_load:.1f}s")
-    print(f"Gatepost spaCy pipeline: {pipeline(analyzer)}; load {gp_load:.1f}s (analyzer + engine)")
+    pii = next((d for d in engine.scanner.detectors if d.name == "presidio"), None)
+    path = (f"spaCy {pipeline(analyzer)}" if pii is not None and pii.runs_ner
+            else "tokenizer only (no rule in force needs an NER entity)")
+    print(f"Gatepost per post: {path}; load {gp_load:.1f}s (analyzer + engine)")
     print(f"presidio entities: {', '.join(presidio_entities(policy))}")
     print(
         f"posts/s: posts / CPU time of a pass (the process is pinned and single-threaded), "
