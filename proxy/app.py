@@ -155,3 +155,11 @@ def _secret_key(data_dir: Path) -> str:
         path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
         path.chmod(0o600)
     return path.read_text(encoding="utf-8").strip()
+
+
+def stop_background(app: Flask) -> None:
+    """End the threads create_app started (policy watcher, outbox worker), if any."""
+    for name in ("gatepost.policy_watcher", "gatepost.outbox"):
+        worker = app.extensions.get(name)
+        if worker is not None:
+            worker.stop()

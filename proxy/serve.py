@@ -12,7 +12,7 @@ from typing import Any
 import waitress
 
 from audit import AuditLog
-from proxy.app import create_app
+from proxy.app import create_app, stop_background
 from proxy.config import Config
 from proxy.microblog import create_microblog
 
@@ -80,8 +80,7 @@ def serve(config: Config, echo: Callable[[str], None] = print) -> None:
         server.run()
     finally:
         server.close()
-        app.extensions["gatepost.policy_watcher"].stop()
-        app.extensions["gatepost.outbox"].stop()
+        stop_background(app)
         if stop_microblog:
             stop_microblog()
 

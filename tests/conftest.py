@@ -40,7 +40,10 @@ class LiveServer:
         return cls(app, f"http://127.0.0.1:{server.effective_port}", server)
 
     def stop(self) -> None:
+        from proxy.app import stop_background
+
         self._server.close()
+        stop_background(self.app)
 
 
 @pytest.fixture
@@ -73,7 +76,6 @@ def gatepost(gatepost_config, analyzer) -> Iterator[LiveServer]:
     live = LiveServer.start(create_app(gatepost_config, analyzer=analyzer))
     yield live
     live.stop()
-    live.app.extensions["gatepost.outbox"].stop()
 
 
 @pytest.fixture

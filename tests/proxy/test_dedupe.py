@@ -72,7 +72,6 @@ def gp(tmp_path: Path, fake_upstream: FakeUpstream, analyzer) -> Iterator[LiveSe
     live = LiveServer.start(create_app(config, analyzer=analyzer))
     yield live
     live.stop()
-    live.app.extensions["gatepost.outbox"].stop()
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from audit import AuditLog
 from proxy.serve import run_until_closed
 from tests.conftest import TEST_POLICY, LiveServer
 from tests.proxy.test_cli import GATEPOST
-from tests.proxy.test_serve import _read_until
+from tests.proxy.test_serve import _read_until, stop_process
 
 TOKEN = "upstream-token"
 FAST = {"outbox_retry_seconds": 0.05, "outbox_max_backoff_seconds": 0.2}
@@ -129,7 +129,6 @@ def make_gatepost(tmp_path: Path, analyzer) -> Iterator[Callable[..., LiveServer
     yield make
     for live in started:
         live.stop()
-        live.app.extensions["gatepost.outbox"].stop()
 
 
 def employee(live: LiveServer) -> str:
@@ -344,10 +343,4 @@ def test_sigkill_before_delivery_then_restart_delivers_exactly_once(
         assert again.status_code == 200, again.text
         assert upstream.timeline() == [text]
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
+        stop_process(proc)

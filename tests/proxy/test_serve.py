@@ -31,13 +31,18 @@ def test_serve_out_of_the_box_forwards_an_allowed_post_to_the_built_in_microblog
         assert "Hello from the expo floor!" in page
         assert (tmp_path / "data" / "audit.db").exists()
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
+        stop_process(proc)
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    """Interrupt a `gatepost serve` subprocess as Ctrl-C would; kill it if it hangs."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    proc.stdout.close()
 
 
 def _read_until(proc: subprocess.Popen, marker: str, timeout: float) -> str:

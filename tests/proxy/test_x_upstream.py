@@ -93,7 +93,6 @@ def gatepost_x(tmp_path: Path, analyzer, x_fake) -> Iterator[LiveServer]:
     assert isinstance(live.app.extensions["gatepost.gateway"].upstream, XUpstream)
     yield live
     live.stop()
-    live.app.extensions["gatepost.outbox"].stop()
 
 
 @pytest.fixture
