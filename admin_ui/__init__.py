@@ -1,5 +1,7 @@
-"""The officers' and admins' web UI, a Flask blueprint under /admin."""
+"""The officers' and admins' web UI: a Flask blueprint under /admin, and appeals."""
 
+from admin_ui import dashboard, decisions, review  # noqa: F401 - register their routes on bp
+from admin_ui.appeals import bp as appeals_bp
 from admin_ui.views import bp
 
-__all__ = ["bp"]
+__all__ = ["appeals_bp", "bp"]

@@ -1,8 +1,11 @@
-"""Session login for the admin UI and the one decorator that enforces roles."""
+"""Session login for the admin UI, its throttle, and the one decorator that enforces roles."""
 
 from __future__ import annotations
 
 import functools
+import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -11,12 +14,18 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 # Each role can do everything the roles before it can.
 ROLE_RANK = {"employee": 0, "officer": 1, "admin": 2}
 
+THROTTLE_WINDOW_SECONDS = 15 * 60
+
 
 def current_user() -> Any | None:
     name = session.get("user")
     if not name:
         return None
     return current_app.extensions["gatepost.audit"].get_user(name)
+
+
+def role_rank(role: str) -> int:
+    return ROLE_RANK.get(role, -1)
 
 
 def role_required(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -27,12 +36,50 @@ def role_required(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             user = current_user()
             if user is None:
-                return redirect(url_for("admin.login", next=request.path))
-            if ROLE_RANK.get(user.role, -1) < ROLE_RANK[role]:
+                return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
+            if role_rank(user.role) < ROLE_RANK[role]:
                 abort(403)
             g.user = user
             return view(*args, **kwargs)
 
+        wrapped.required_role = role  # lets tests find every protected route
         return wrapped
 
     return decorator
+
+
+class LoginThrottle:
+    """Counts failed sign-ins per (user name, address) in a sliding window.
+
+    In memory, per process: enough to stop password guessing through one
+    Gatepost; a fleet behind a load balancer also wants limits at the proxy.
+    """
+
+    def __init__(self, attempts: int, window: float = THROTTLE_WINDOW_SECONDS) -> None:
+        self.attempts = attempts
+        self.window = window
+        self._failures: dict[tuple[str, str], deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def retry_after(self, name: str, address: str) -> int:
+        """Seconds until this pair may try again; 0 when it may try now."""
+        with self._lock:
+            failures = self._recent((name.casefold(), address))
+            if len(failures) < self.attempts:
+                return 0
+            return max(1, int(failures[0] + self.window - time.monotonic()) + 1)
+
+    def failed(self, name: str, address: str) -> None:
+        with self._lock:
+            key = (name.casefold(), address)
+            self._recent(key).append(time.monotonic())
+
+    def succeeded(self, name: str, address: str) -> None:
+        with self._lock:
+            self._failures.pop((name.casefold(), address), None)
+
+    def _recent(self, key: tuple[str, str]) -> deque[float]:
+        failures = self._failures.setdefault(key, deque())
+        while failures and failures[0] <= time.monotonic() - self.window:
+            failures.popleft()
+        return failures

@@ -7,12 +7,15 @@ raw text is held only until it is reviewed.
 
 from .chain import ChainReport
 from .errors import (
+    AlreadyAppealed,
     AlreadyReviewed,
+    AppealTextMismatch,
     AuditError,
     DuplicateReference,
     DuplicateUser,
     InvalidRole,
     InvalidUserName,
+    NotAppealable,
     UnknownReference,
     UnknownUser,
 )
@@ -22,7 +25,9 @@ from .users import ROLES, User
 
 __all__ = [
     "ROLES",
+    "AlreadyAppealed",
     "AlreadyReviewed",
+    "AppealTextMismatch",
     "AuditError",
     "AuditLog",
     "ChainReport",
@@ -30,6 +35,7 @@ __all__ = [
     "DuplicateUser",
     "InvalidRole",
     "InvalidUserName",
+    "NotAppealable",
     "UnknownReference",
     "UnknownUser",
     "User",

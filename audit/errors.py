@@ -33,3 +33,15 @@ class InvalidUserName(AuditError, ValueError):
 
 class AlreadyReviewed(AuditError):
     """The review item was already approved or rejected."""
+
+
+class NotAppealable(AuditError):
+    """The decision cannot be appealed: it let the post go, or is not the caller's."""
+
+
+class AlreadyAppealed(AuditError):
+    """The post was already appealed once."""
+
+
+class AppealTextMismatch(AuditError, ValueError):
+    """The text given with an appeal is not the text that was blocked."""

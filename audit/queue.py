@@ -1,4 +1,4 @@
-"""The outbox (posts waiting to go upstream) and the review queue (flagged posts)."""
+"""The outbox: posts waiting to go upstream, each claimed by one sender at a time."""
 
 from __future__ import annotations
 
@@ -11,12 +11,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from detectors.base import replace_spans
-from policies.engine import DETECTOR_ERROR_RULE
-
 from .db import Store, utc_now
-from .errors import AlreadyReviewed, UnknownReference
-from .masking import MASKED_KINDS, WITHHELD
+from .errors import UnknownReference
 
 
 def _require(db: Database, table: str, ref: str) -> dict:
@@ -55,10 +51,12 @@ class OutboxMixin:
     store: Store
 
     @staticmethod
-    def _enqueue(db: Database, ref: str, text: str, key: str | None, now: str) -> None:
+    def _enqueue(db: Database, ref: str, text: str, key: str | None, now: str,
+                 params: str | None = None) -> None:
+        """Queue text for upstream; params is the JSON of the dialect fields."""
         decision = _first(db, "decisions", "ref = ?", [ref])  # recorded just before
         row = {"ref": ref, "state": "pending", "text": text, "idempotency_key": key,
-               "author": decision["author"] if decision else None}
+               "author": decision["author"] if decision else None, "params": params}
         claim = getattr(_claiming, "claim", None)
         if claim is not None:
             row.update(claim)
@@ -235,59 +233,3 @@ class OutboxMixin:
                 "content_hash = ? AND created_at >= ?", [content_hash, since],
                 order_by="created_at DESC, rowid DESC", limit=1))
             return rows[0] if rows else None
-
-
-class ReviewMixin:
-    """Flagged posts held for an officer; the raw text is kept only until reviewed."""
-
-    store: Store
-
-    @staticmethod
-    def _hold_for_review(db: Database, ref: str, raw_text: str, now: str) -> None:
-        row = {"ref": ref, "state": "pending", "held_text": raw_text, "created_at": now}
-        db["review_queue"].insert(row)
-
-    def review_pending(self) -> list[dict]:
-        """Items waiting for an officer, oldest first (with the raw held text)."""
-        with self.store.read() as db:
-            rows = db["review_queue"].rows_where("state = ?", ["pending"], order_by="created_at")
-            return list(rows)
-
-    def review_entry(self, ref: str) -> dict | None:
-        with self.store.read() as db:
-            return _first(db, "review_queue", "ref = ?", [ref])
-
-    def resolve_review(self, ref: str, *, reviewer: str, approve: bool, note: str = "") -> None:
-        """Approve (queue the original text for upstream) or reject a held post.
-
-        Either way the held text is masked in the same transaction, and the
-        WAL is emptied so the raw text does not linger on disk.
-        """
-        with self.store.write() as db:
-            item = _require(db, "review_queue", ref)
-            if item["state"] != "pending":
-                raise AlreadyReviewed(f"{ref!r} was already {item['state']}")
-            now = utc_now()
-            if approve:
-                self._enqueue(db, ref, item["held_text"], None, now)
-            db["review_queue"].update(
-                ref,
-                {
-                    "state": "approved" if approve else "rejected",
-                    "held_text": _masked_from_findings(db, ref, item["held_text"]),
-                    "reviewer": reviewer,
-                    "reviewed_at": now,
-                    "note": note,
-                },
-            )
-        self.store.truncate_wal()
-
-
-def _masked_from_findings(db: Database, ref: str, text: str) -> str:
-    if db["fired_rules"].count_where("ref = ? AND rule_id = ?", [ref, DETECTOR_ERROR_RULE]):
-        return WITHHELD  # the scan was incomplete: no findings to mask by
-    kinds = sorted(MASKED_KINDS)
-    where = f"ref = ? AND kind IN ({', '.join('?' * len(kinds))})"
-    rows = db["findings"].rows_where(where, [ref, *kinds])
-    spans = [(f["start"], f["end"], f["label"]) for f in rows]
-    return replace_spans(text, spans) if spans else text

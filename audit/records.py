@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from detectors.base import Finding
 from policies.types import Decision, Post
 
+from .chain import sha256
 from .masking import scrub_explanation, stored_text
 
 
@@ -38,7 +39,8 @@ def decision_row(
     detector_errors: Mapping[str, str] | None = None,
     policy_seq: int | None = None,
 ) -> dict:
-    """The decisions row without its chain columns (seq, prev_hash, hash)."""
+    """The decisions row without its chain columns (seq, prev_hash, hash, details_sha256)."""
+    masked = stored_text(post.text, decision, all_findings(decision))
     return {
         "ref": ref,
         "created_at": created_at,
@@ -48,7 +50,8 @@ def decision_row(
         "action": decision.action.value,
         "policy_version": decision.policy_version,
         "policy_seq": policy_seq,
-        "masked_text": stored_text(post.text, decision, all_findings(decision)),
+        "masked_text": masked,
+        "text_sha256": sha256(masked),
         "text_length": len(post.text),
         "rule_ids": json.dumps([r.id for r in decision.rules]),
         "timings": json.dumps({k: _ms(v) for k, v in timings_ms.items()}, sort_keys=True),

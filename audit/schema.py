@@ -23,11 +23,38 @@ TABLES: dict[str, dict] = {
             "timings": str,  # JSON object: step name -> milliseconds
             "detector_errors": str,  # JSON object: detector -> error (never post text)
             "total_ms": float,
+            # sha256 of masked_text: the chain hashes this instead of the text, so
+            # retention can remove old text and the chain still verifies
+            "text_sha256": str,
+            "text_removed_at": str,  # set by retention when masked_text was removed; not hashed
+            # sha256 of this decision's fired_rules and findings rows (chain.details_digest)
+            "details_sha256": str,
+            # HMAC-SHA256 of the raw text under the app's secret key: an appeal
+            # proves it carries the blocked post's own text without Gatepost keeping it
+            "text_mac": str,
             "prev_hash": str,
             "hash": str,
         },
         "pk": "seq",
         "unique": [["ref"]],
+        "index": [["created_at"], ["author", "created_at"], ["action", "created_at"]],
+    },
+    # Review and retention events, in the same hash chain as decisions (one
+    # seq for both tables): appealed, approved, rejected, retention.
+    "events": {
+        "columns": {
+            "seq": int,
+            "ref": str,  # the decision it is about ("" for retention)
+            "event": str,
+            "actor": str,
+            "at": str,
+            "note": str,  # reviewer's note or appeal justification
+            "cutoff": str,  # retention: text of decisions created before this was removed
+            "prev_hash": str,
+            "hash": str,
+        },
+        "pk": "seq",
+        "index": [["ref"]],
     },
     "chain_head": {  # one row: the last appended decision, to catch tail cuts
         "columns": {"id": int, "seq": int, "hash": str},
@@ -57,14 +84,21 @@ TABLES: dict[str, dict] = {
         "columns": {
             "ref": str,
             "state": str,  # pending | approved | rejected
+            "kind": str,  # flag (held by a rule) | appeal (a blocked post its author appealed)
             "held_text": str,  # raw text while pending; masked once reviewed
+            # what goes upstream if approved (the status without its content
+            # warning) and the dialect fields sent with it; cleared once reviewed
+            "release_text": str,
+            "params": str,
+            "justification": str,  # the author's appeal, if any
+            "appealed_at": str,
             "created_at": str,
             "reviewer": str,
             "reviewed_at": str,
             "note": str,
         },
         "pk": "ref",
-        "index": [["state"]],
+        "index": [["state", "created_at"]],
     },
     "outbox": {
         "columns": {
@@ -132,7 +166,10 @@ TABLES: dict[str, dict] = {
     },
 }
 
-NOT_NULL = {"decisions": {"ref", "hash", "prev_hash", "action"}}
+NOT_NULL = {
+    "decisions": {"ref", "hash", "prev_hash", "action"},
+    "events": {"event", "hash", "prev_hash"},
+}
 
 
 def create_tables(db: Database) -> None:

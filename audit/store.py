@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 import sqlite3
 from collections.abc import Mapping
@@ -15,8 +17,12 @@ from policies.types import Action, Decision, Post
 from . import chain, records
 from .db import Store, utc_now
 from .errors import DuplicateReference
-from .queue import OutboxMixin, ReviewMixin
+from .queue import OutboxMixin
+from .retention import RetentionMixin
+from .review import ReviewMixin
 from .schema import create_tables
+from .search import SearchMixin, ensure_search_index
+from .stats import StatsMixin
 from .users import UsersMixin
 
 REF_PREFIX = "gp-"
@@ -27,19 +33,29 @@ def new_reference() -> str:
     return REF_PREFIX + secrets.token_urlsafe(8)[:10]
 
 
-class AuditLog(OutboxMixin, ReviewMixin, UsersMixin):
+class AuditLog(OutboxMixin, ReviewMixin, UsersMixin, SearchMixin, StatsMixin, RetentionMixin):
     """The tamper-evident audit database (one SQLite file, WAL mode).
 
     Safe to share between threads: every access goes through one lock, and
     chain appends are serialized so concurrent writers cannot fork the chain.
     """
 
-    def __init__(self, path: str | Path, *, password_hasher: PasswordHasher | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        password_hasher: PasswordHasher | None = None,
+        text_key: bytes | None = None,
+    ) -> None:
+        """text_key: the secret for text_mac(); without it appeals of blocked
+        posts can only be checked against the stored (masked) text."""
         self.path = Path(path)
         self.password_hasher = password_hasher or PasswordHasher()
+        self.text_key = text_key
         self.store = Store(self.path)
         with self.store.write() as db:
             create_tables(db)
+            ensure_search_index(db)
 
     def close(self) -> None:
         self.store.close()
@@ -57,13 +73,17 @@ class AuditLog(OutboxMixin, ReviewMixin, UsersMixin):
         idempotency_key: str | None = None,
         detector_errors: Mapping[str, str] | None = None,
         policy_seq: int | None = None,
+        release_text: str | None = None,
+        release_params: Mapping[str, object] | None = None,
     ) -> None:
         """Record a decision, its rules and findings, and queue the post, atomically.
 
-        A flag puts the raw text in the review queue (until reviewed); a given
-        outbox_text (allow/redact) goes to the outbox. The decisions row keeps
-        only masked text. policy_seq is the policy_versions seq the decision
-        was made under (its content hash is decision.policy_version).
+        A flag puts the raw text in the review queue (until reviewed), with
+        release_text and release_params: what goes upstream if an officer
+        approves (default: the text, no fields). A given outbox_text
+        (allow/redact) goes to the outbox. The decisions row keeps only
+        masked text. policy_seq is the policy_versions seq the decision was
+        made under (its content hash is decision.policy_version).
         """
         now = utc_now()
         row = records.decision_row(
@@ -77,17 +97,29 @@ class AuditLog(OutboxMixin, ReviewMixin, UsersMixin):
             detector_errors=detector_errors,
             policy_seq=policy_seq,
         )
+        rule_rows = records.rule_rows(ref, decision)
+        finding_rows = records.finding_rows(ref, post, decision)
+        row["details_sha256"] = chain.details_digest(rule_rows, finding_rows)
+        row["text_mac"] = self.text_mac(post.author, post.text)
         try:
             with self.store.write() as db:
                 db["decisions"].insert(chain.seal(db, row))
-                db["fired_rules"].insert_all(records.rule_rows(ref, decision))
-                db["findings"].insert_all(records.finding_rows(ref, post, decision))
+                db["fired_rules"].insert_all(rule_rows)
+                db["findings"].insert_all(finding_rows)
                 if decision.action is Action.FLAG:
-                    self._hold_for_review(db, ref, post.text, now)
+                    release = release_text if release_text is not None else post.text
+                    self._hold_for_review(db, ref, post.text, now, release, release_params)
                 if outbox_text is not None:
                     self._enqueue(db, ref, outbox_text, idempotency_key, now)
         except sqlite3.IntegrityError as e:
             raise DuplicateReference(f"decision {ref!r} is already recorded") from e
+
+    def text_mac(self, author: str, text: str) -> str | None:
+        """HMAC of an author's raw text, or None without a text_key."""
+        if self.text_key is None:
+            return None
+        message = f"{author}\0{text}".encode()
+        return hmac.new(self.text_key, message, hashlib.sha256).hexdigest()
 
     def decision(self, ref: str) -> dict | None:
         """The decisions row with its "rules", "findings", "outbox" and "review"."""

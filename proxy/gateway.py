@@ -115,6 +115,7 @@ class Gateway:
         dialect: str,
         idempotency_key: str | None = None,
         params: Mapping[str, Any] | None = None,
+        release_text: str | None = None,
     ) -> Outcome:
         """Evaluate, record, and forward the post if the decision lets it go.
 
@@ -127,6 +128,8 @@ class Gateway:
         key, an allowed or redacted post whose author, text, dialect and
         fields repeat one queued in the last DUPLICATE_WINDOW_SECONDS is
         recognised the same way (by content_hash; the text is not kept).
+        A held post keeps release_text (default: its text) and params for the
+        officer who may approve it.
         """
         key = upstream_key(post.author, idempotency_key) if idempotency_key else None
         evaluation = self.evaluate(post)
@@ -149,6 +152,7 @@ class Gateway:
                         outbox_text=outbox_text, idempotency_key=key or ref,
                         detector_errors=evaluation.scan.errors,
                         policy_seq=evaluation.policy_seq or None,
+                        release_text=release_text, release_params=params,
                     )
         if earlier is not None:
             why = "the same Idempotency-Key" if key else "the same text"

@@ -39,6 +39,7 @@ from proxy.auth import token_required
 from proxy.errors import BadRequest, ProxyError
 from proxy.gateway import Gateway, Outcome
 from proxy.http import decode_json_object
+from proxy.present import appeal_hint
 
 log = logging.getLogger("gatepost.mastodon")
 
@@ -214,13 +215,17 @@ def post_status():
         # Content warning or poll: decide on everything a reader sees.
         decision = gateway.evaluate(post(whole)).decision
         if decision.action in (Action.BLOCK, Action.FLAG):
-            outcome = gateway.submit(post(whole), dialect="mastodon", idempotency_key=key)
+            outcome = gateway.submit(post(whole), dialect="mastodon", idempotency_key=key,
+                                     params=params, release_text=status)
             return _answer(outcome)
         if decision.action is Action.REDACT:
-            params = _redact_parts(gateway, post, params)
-            if params is None:  # a part held on its own: record the whole text
-                outcome = gateway.submit(post(whole), dialect="mastodon", idempotency_key=key)
+            redacted = _redact_parts(gateway, post, params)
+            if redacted is None:  # a part held on its own: record the whole text
+                outcome = gateway.submit(post(whole), dialect="mastodon",
+                                         idempotency_key=key, params=params,
+                                         release_text=status)
                 return _answer(outcome)
+            params = redacted
     outcome = gateway.submit(post(status), dialect="mastodon", idempotency_key=key,
                              params=params)
     return _answer(outcome)
@@ -254,10 +259,10 @@ def refusal_message(outcome: Outcome) -> str | None:
     decision = outcome.decision
     if decision.action is Action.BLOCK:
         return (f"Blocked by Gatepost, not posted: {decision.reason}. "
-                f"Reference {outcome.ref}.")
+                f"Reference {outcome.ref}." + appeal_hint(outcome.ref))
     if decision.action is Action.FLAG:
         return (f"Held for review by a compliance officer, not posted yet: "
-                f"{decision.reason}. Reference {outcome.ref}.")
+                f"{decision.reason}. Reference {outcome.ref}." + appeal_hint(outcome.ref))
     return None
 
 

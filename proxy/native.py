@@ -1,11 +1,19 @@
-"""The native JSON API: /api/scan (dry run) and /api/posts."""
+"""The native JSON API: /api/scan (dry run), /api/posts and /api/appeals."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 
+from audit import (
+    AlreadyAppealed,
+    AppealTextMismatch,
+    AuditError,
+    NotAppealable,
+    UnknownReference,
+)
 from policies import Action, Post
 from proxy import present
 from proxy.auth import token_required
@@ -14,6 +22,11 @@ from proxy.gateway import Evaluation, Gateway, Outcome
 from proxy.http import json_error, read_json_object, require_text
 
 bp = Blueprint("native", __name__, url_prefix="/api")
+log = logging.getLogger("gatepost.appeals")
+
+#: Appeal errors and the status each answers with (a ValueError: 400).
+APPEAL_STATUS = {UnknownReference: 404, NotAppealable: 409, AlreadyAppealed: 409,
+                 AppealTextMismatch: 422}
 
 
 def _gateway() -> Gateway:
@@ -56,14 +69,17 @@ def _answer(outcome: Outcome):
     decision = outcome.decision
     body = {"id": outcome.ref, **decision_json(outcome.evaluation)}
     if decision.action is Action.BLOCK:
-        reason = f"Blocked by Gatepost: {decision.reason}. Reference {outcome.ref}."
-        return json_error(reason, 422, id=outcome.ref, rules=body["rules"])
+        reason = (f"Blocked by Gatepost: {decision.reason}. Reference {outcome.ref}."
+                  + present.appeal_hint(outcome.ref))
+        return json_error(reason, 422, id=outcome.ref, rules=body["rules"],
+                          appeal_url=present.appeal_url(outcome.ref))
     if decision.action is Action.FLAG:
         body["review_id"] = outcome.ref
         body["message"] = (
             f"Held for review by a compliance officer: {decision.reason}. "
-            f"Reference {outcome.ref}."
+            f"Reference {outcome.ref}." + present.appeal_hint(outcome.ref)
         )
+        body["appeal_url"] = present.appeal_url(outcome.ref)
         return jsonify(body), 202
     if outcome.queued:
         body["queued"] = True
@@ -82,6 +98,27 @@ def _answer(outcome: Outcome):
         )
     body["upstream"] = {"id": reply.status_id, "url": reply.url}
     return jsonify(body), 200
+
+
+@bp.post("/appeals/<ref>")
+@token_required
+def appeal(ref: str):
+    """{"justification": ..., "text": the post as sent (for a blocked post)} -> 201."""
+    body = read_json_object(request)
+    fields = {k: body.get(k) or "" for k in ("justification", "text")}
+    wrong = [k for k, v in fields.items() if not isinstance(v, str)]
+    if wrong:
+        return json_error(f"{wrong[0]} must be a string", 400)
+    try:
+        item = _gateway().audit.open_appeal(ref, author=g.employee.name,
+                                            justification=fields["justification"],
+                                            text=fields["text"] or None)
+    except (AuditError, ValueError) as exc:
+        message = str(exc)
+        return json_error(message[:1].upper() + message[1:], APPEAL_STATUS.get(type(exc), 400))
+    log.info("appeal of %s by %s", ref, g.employee.name)
+    return jsonify(id=ref, state=item["state"], kind=item["kind"],
+                   appealed_at=item["appealed_at"]), 201
 
 
 @bp.errorhandler(ProxyError)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
+
 from detectors import Finding
 from policies import Decision
 
@@ -70,3 +72,14 @@ def explain_text(post_id: str, text: str, decision: Decision) -> str:
 def _finding_line(f: Finding, text: str, indent: str) -> str:
     return (f"{indent}{f.kind} {f.label} at {f.start}..{f.end} {text[f.start:f.end]!r}, "
             f"score {f.score:.2f}: {f.explanation}")
+
+
+def appeal_url(ref: str) -> str:
+    """Where the author of a blocked or held post can ask an officer to look again."""
+    return f"{request.url_root}appeal/{ref}"
+
+
+def appeal_hint(ref: str) -> str:
+    """The sentence that ends a block or hold message."""
+    return f" If you think this is a mistake, appeal at {appeal_url(ref)}"
+

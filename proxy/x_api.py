@@ -24,6 +24,7 @@ from proxy.auth import token_required
 from proxy.errors import BadRequest, ProxyError
 from proxy.gateway import Gateway, Outcome
 from proxy.http import read_json_object, require_text
+from proxy.present import appeal_hint
 
 bp = Blueprint("x_api", __name__, url_prefix="/2")
 
@@ -142,10 +143,11 @@ def _answer(outcome: Outcome, post: Post):
     decision = outcome.decision
     if decision.action is Action.BLOCK:
         return problem(403, f"Blocked by Gatepost: {decision.reason}. "
-                            f"Reference {outcome.ref}.")
+                            f"Reference {outcome.ref}." + appeal_hint(outcome.ref))
     if decision.action is Action.FLAG:
         return problem(403, f"Held for review by a compliance officer: {decision.reason}. "
-                            f"It was not posted. Reference {outcome.ref}.")
+                            f"It was not posted. Reference {outcome.ref}."
+                            + appeal_hint(outcome.ref))
     if outcome.queued:
         return problem(503, f"Gatepost allowed the post and queued it for delivery; it will "
                             f"be posted when the upstream is back ({outcome.error}). Do not "

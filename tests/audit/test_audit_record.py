@@ -24,7 +24,7 @@ def _deliver(log, ref):
 
 
 def _reject(log, ref):
-    log.resolve_review(ref, reviewer="olivia", approve=False)
+    log.resolve_review(ref, reviewer="olivia", approve=False, note="not for us")
 
 
 @pytest.mark.parametrize(
@@ -179,7 +179,7 @@ def test_review_masks_held_text(record, log, approve, state, outbox_text):
 
 def test_reviewing_twice_raises(record, log):
     ref = record(Action.FLAG, SSN_TEXT, [SSN_FINDING])
-    log.resolve_review(ref, reviewer="olivia", approve=False)
+    log.resolve_review(ref, reviewer="olivia", approve=False, note="not for us")
     with pytest.raises(AlreadyReviewed):
         log.resolve_review(ref, reviewer="olivia", approve=True)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import requests
 import tweepy
@@ -121,7 +123,7 @@ def test_block_and_flag_are_403_problems(gatepost, microblog, employee_token, au
                                          text, rule):
     body = assert_problem(tweet(gatepost, {"text": text}, employee_token), 403, "Forbidden")
     assert rule in body["detail"]
-    ref = body["detail"].rsplit("Reference ", 1)[1].rstrip(".")
+    ref = re.search(r"Reference (gp-[\w-]+)\.", body["detail"]).group(1)
     row = audit_log.decision(ref)
     assert row["action"] in {"block", "flag"}
     assert row["outbox"] is None
