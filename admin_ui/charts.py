@@ -59,6 +59,7 @@ class Frame:
         return self.height - self.bottom
 
 
+LEGEND_CHAR_WIDTH = 7.5  # about one character at the chart's font size, in viewBox units
 STACKED_FRAME = Frame(width=480, height=260, left=36, right=8, top=34, bottom=26)
 BAR_ROW = 26  # horizontal_bars: height of one rule's row
 HORIZONTAL_FRAME = Frame(width=480, height=0, left=165, right=40, top=6, bottom=6)
@@ -74,14 +75,14 @@ def stacked_bars(
 ) -> Markup:
     """Decisions per day, one column per day stacked by action, oldest day left.
 
-    The y scale runs to the busiest day's total, so the tallest column
-    reaches the top of the plot; grid lines sit at round numbers below it.
+    The y scale runs to the first round tick at or above the busiest day's
+    total, so the top of the tallest column can be read off a labelled line.
     """
     if sum(d.total for d in per_day) == 0:
         message = empty_message or f"No decisions in the last {len(per_day)} days"
         return _empty(STACKED_FRAME, message)
     frame = STACKED_FRAME
-    peak = max(d.total for d in per_day)
+    peak = axis_top(max(d.total for d in per_day))
     body = [
         *_legend(series_order, colors, frame),
         *_y_axis(frame, peak),
@@ -119,6 +120,13 @@ def nice_ticks(maximum: int, most: int = MAX_Y_TICKS) -> list[int]:
         return [0]
     step = next(s for s in _round_steps() if maximum // s <= most)
     return list(range(0, maximum + 1, step))
+
+
+def axis_top(maximum: int) -> int:
+    """The first round tick at or above maximum: where the y scale ends."""
+    ticks = nice_ticks(maximum)
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1
+    return max(1, math.ceil(maximum / step) * step)
 
 
 def _round_steps() -> Iterator[int]:
@@ -180,10 +188,11 @@ def _legend(
     series_order: Sequence[str], colors: Mapping[str, str], frame: Frame
 ) -> Iterator[Markup]:
     """A color swatch and name per series, in a row above the plot."""
-    for i, series in enumerate(series_order):
-        x = frame.left + i * 72
+    x = frame.left
+    for series in series_order:
         yield _el("rect", x=x, y=8, width=12, height=12, fill=colors.get(series, OTHER_COLOR))
         yield _el("text", series, class_="legend", x=x + 17, y=14, dy="0.32em", fill=TEXT_COLOR)
+        x += 17 + LEGEND_CHAR_WIDTH * len(series) + 16
 
 
 def _rule_row(

@@ -60,7 +60,8 @@ def _days_param() -> int:
 
 
 def tiles(stats: DashboardStats) -> list[Tile]:
-    """The headline numbers: the queue now, review speed, volume, and blocked share."""
+    """The headline numbers: the queue now, review speed, volume, blocked share, and
+    appeals (an approved appeal is a false positive the policy admins should see)."""
     window = f"in the last {stats.days} days"
     if stats.queue_size:
         oldest = f"oldest waiting {format_duration(stats.oldest_pending_age)}"
@@ -74,6 +75,8 @@ def tiles(stats: DashboardStats) -> list[Tile]:
         Tile("Decisions", str(stats.total), window),
         Tile("Blocked", NO_VALUE if share is None else f"{share:.1%}",
              f"{stats.totals['block']} of {stats.total} decisions"),
+        Tile("Appeals", str(stats.appeals),
+             f"{stats.appeals_approved} approved (false positives) {window}"),
     ]
 
 

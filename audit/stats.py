@@ -51,6 +51,15 @@ FROM review_queue WHERE state = 'pending'
 
 _REVIEWED_WHERE = "reviewed_at >= :start AND reviewed_at < :end AND created_at IS NOT NULL"
 
+# Appeals opened in the window, and how many of them an officer approved since.
+_APPEALS_SQL = """
+SELECT COUNT(*),
+       SUM(EXISTS (SELECT 1 FROM events later WHERE later.ref = e.ref
+                   AND later.event = 'approved' AND later.seq > e.seq))
+FROM events e
+WHERE e.event = 'appealed' AND e.at >= :start AND e.at < :end
+"""
+
 # SQLite has no median: sort the durations and average the middle one or two.
 _MEDIAN_REVIEW_SQL = f"""
 SELECT avg(seconds) FROM (
@@ -102,6 +111,8 @@ class DashboardStats:
     oldest_pending_age: timedelta | None
     median_review_time: timedelta | None
     reviewed_count: int
+    appeals: int = 0  # appeals opened in the window
+    appeals_approved: int = 0  # of those, approved since: false positives to learn from
 
     @property
     def total(self) -> int:
@@ -135,6 +146,7 @@ class StatsMixin:
             top_rules = _top_rules(db, window)
             queue_size, oldest = _queue(db)
             reviewed_count, median = _review_times(db, window)
+            appeals = db.execute(_APPEALS_SQL, window).fetchone()
         totals = {a: sum(d.counts[a] for d in per_day) for a in ACTIONS}
         return DashboardStats(
             days=days,
@@ -147,6 +159,8 @@ class StatsMixin:
             oldest_pending_age=max(now - oldest, timedelta(0)) if oldest else None,
             median_review_time=median,
             reviewed_count=reviewed_count,
+            appeals=appeals[0],
+            appeals_approved=appeals[1] or 0,
         )
 
 

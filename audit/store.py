@@ -141,6 +141,12 @@ class AuditLog(OutboxMixin, ReviewMixin, UsersMixin, SearchMixin, StatsMixin, Re
             rows = db["decisions"].rows_where(order_by="seq desc", limit=limit)
             return [records.decode(r) for r in rows]
 
+    def chain_head(self) -> tuple[int, str]:
+        """(seq, hash) of the last chained row; (0, GENESIS) for an empty log."""
+        with self.store.read() as db:
+            head = db.execute("SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
+        return (head[0], head[1]) if head else (0, chain.GENESIS)
+
     def verify_chain(self) -> chain.ChainReport:
         """Recompute the whole hash chain; see ChainReport."""
         with self.store.read() as db:

@@ -57,12 +57,36 @@ def audit_verify(db_path: Path | None) -> None:
     """Check the hash chain: exit 0 if intact, else 1 and the first bad row."""
     from audit import AuditLog
 
-    report = AuditLog(_audit_db(db_path)).verify_chain()
+    log = AuditLog(_audit_db(db_path))
+    try:
+        report = log.verify_chain()
+        head = log.chain_head()
+    finally:
+        log.close()
     if report.ok:
         click.echo(f"ok: {report.checked} rows, hash chain intact")
+        # Whoever can write the db could rebuild the whole chain; a head
+        # recorded elsewhere (a ticket, a signed mail) pins it down.
+        click.echo(f"head: seq {head[0]} hash {head[1]}")
         return
     click.echo(f"broken at row {report.first_bad}: {report.problem}", err=True)
     sys.exit(1)
+
+
+@audit.command("retain")
+@DB_OPTION
+@click.option("--days", type=click.IntRange(min=1), required=True,
+              help="Remove the stored text of decisions older than this many days.")
+def audit_retain(db_path: Path | None, days: int) -> None:
+    """Apply retention now (`gatepost serve` does it hourly with retention_days)."""
+    from audit import AuditLog
+
+    log = AuditLog(_audit_db(db_path))
+    try:
+        removed = log.apply_retention(days, actor="cli")
+    finally:
+        log.close()
+    click.echo(f"removed the text of {removed} decisions older than {days} days")
 
 
 @audit.command("export")

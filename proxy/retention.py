@@ -33,6 +33,10 @@ class RetentionWorker:
         if self._thread is not None:
             self._thread.join(timeout)
 
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
     def run_once(self) -> int:
         removed = self.audit.apply_retention(self.days)
         if removed:

@@ -64,14 +64,17 @@ def test_stacked_bars_draw_one_rect_per_day_and_nonzero_action():
     assert all(b.get("fill") == ACTION_COLORS[b.get("data-series")] for b in bars)
 
 
-def test_stacked_bar_heights_are_proportional_and_the_busiest_day_fills_the_plot():
-    bars = _bars(_parse(stacked_bars(WEEK)))
-    unit = STACKED_FRAME.plot_height / 16
+def test_stacked_bar_heights_are_proportional_and_the_scale_ends_on_a_labelled_tick():
+    root = _parse(stacked_bars(WEEK))
+    bars = _bars(root)
+    assert _texts(root, "tick")[-1] == "20"  # the busiest day has 16; ticks go 0, 5 ... 20
+    unit = STACKED_FRAME.plot_height / 20
     for bar in bars:
         expected = int(bar.get("data-value")) * unit
         assert float(bar.get("height")) == pytest.approx(expected, abs=0.01)
     busiest = [b for b in bars if b.get("data-day") == "2026-11-25"]
-    assert min(float(b.get("y")) for b in busiest) == pytest.approx(STACKED_FRAME.top, abs=0.01)
+    top = STACKED_FRAME.plot_bottom - 16 * unit
+    assert min(float(b.get("y")) for b in busiest) == pytest.approx(top, abs=0.01)
     for day in {b.get("data-day") for b in bars}:  # every column stands on the axis
         column = [b for b in bars if b.get("data-day") == day]
         bottom = max(float(b.get("y")) + float(b.get("height")) for b in column)
@@ -118,7 +121,7 @@ def test_y_ticks_are_round_numbers_up_to_the_maximum(maximum, ticks):
 
 
 def test_y_axis_labels_the_round_ticks():
-    assert _texts(_parse(stacked_bars(WEEK)), "tick") == ["0", "5", "10", "15"]
+    assert _texts(_parse(stacked_bars(WEEK)), "tick") == ["0", "5", "10", "15", "20"]
 
 
 @pytest.mark.parametrize("per_day", [_days(*[{}] * 14), []], ids=["all-zero", "no-days"])

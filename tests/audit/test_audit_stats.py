@@ -175,3 +175,13 @@ def test_median_review_time_over_items_reviewed_in_the_window(log, record, revie
 def test_bad_arguments_are_refused(log, days, now):
     with pytest.raises(ValueError):
         log.dashboard_stats(days, now=now)
+
+
+def test_appeals_and_how_many_were_approved(log, record):
+    refs = [record(Action.BLOCK, "Falcon ships") for _ in range(3)]
+    for ref in refs:
+        log.open_appeal(ref, author="alice", justification="public", text="Falcon ships")
+    log.resolve_review(refs[0], reviewer="olga", approve=True)
+    log.resolve_review(refs[1], reviewer="olga", approve=False, note="not yet")
+    stats = log.dashboard_stats(7)
+    assert (stats.appeals, stats.appeals_approved) == (3, 1)
