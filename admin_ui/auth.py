@@ -18,10 +18,17 @@ THROTTLE_WINDOW_SECONDS = 15 * 60
 
 
 def current_user() -> Any | None:
+    """The signed-in user, or None. A session opened with a token ends when the
+    token is revoked, as the token itself does."""
     name = session.get("user")
     if not name:
         return None
-    return current_app.extensions["gatepost.audit"].get_user(name)
+    audit = current_app.extensions["gatepost.audit"]
+    via = session.get("token_hash")
+    if via is not None and not audit.token_hash_valid(via, name):
+        session.clear()
+        return None
+    return audit.get_user(name)
 
 
 def role_rank(role: str) -> int:

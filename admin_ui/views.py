@@ -16,6 +16,7 @@ from flask import (
 )
 
 from admin_ui.auth import LoginThrottle, current_user, role_rank
+from audit.users import token_hash
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates",
                static_folder="static")
@@ -64,6 +65,8 @@ def login():
     _throttle().succeeded(name, address)
     session.clear()
     session["user"] = user.name
+    if token:
+        session["token_hash"] = token_hash(token)  # a digest, never the token
     target = request.args.get("next", "")
     # Only follow local paths, never an absolute URL (open redirect).
     if not target.startswith("/") or target.startswith("//") or urlparse(target).netloc:

@@ -135,6 +135,9 @@ TABLES: dict[str, dict] = {
             "source": str,
             "text": str,
             "created_at": str,
+            "actor": str,  # who put it in force: an admin, "policy-watcher", "system"
+            "note": str,  # the admin's change note
+            "lists": str,  # JSON object: list file name -> its content at the time
         },
         "pk": "seq",
     },

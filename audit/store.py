@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 import sqlite3
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from policies.types import Action, Decision, Post
 from . import chain, records
 from .db import Store, utc_now
 from .errors import DuplicateReference
+from .masking import MASKED_KINDS
 from .queue import OutboxMixin
 from .retention import RetentionMixin
 from .review import ReviewMixin
@@ -141,6 +143,26 @@ class AuditLog(OutboxMixin, ReviewMixin, UsersMixin, SearchMixin, StatsMixin, Re
             rows = db["decisions"].rows_where(order_by="seq desc", limit=limit)
             return [records.decode(r) for r in rows]
 
+    def recent_for_rescan(self, limit: int) -> list[dict]:
+        """The newest `limit` decisions, newest first, for re-deciding under a draft policy.
+
+        Each row has ref, created_at, author, groups, action, rule_ids,
+        masked_text, held_text (the raw text if it waits for review, else None)
+        and masked_findings (how many pii/secret findings were masked).
+        """
+        kinds = sorted(MASKED_KINDS)
+        sql = (
+            "SELECT d.ref, d.created_at, d.author, d.groups, d.action, d.rule_ids,"
+            " d.masked_text, q.held_text,"
+            f" (SELECT COUNT(*) FROM findings f WHERE f.ref = d.ref AND f.kind IN"
+            f" ({', '.join('?' * len(kinds))})) AS masked_findings"
+            " FROM decisions d LEFT JOIN review_queue q"
+            " ON q.ref = d.ref AND q.state = 'pending'"
+            " ORDER BY d.seq DESC LIMIT ?"
+        )
+        with self.store.read() as db:
+            return [records.decode(r) for r in db.query(sql, [*kinds, limit])]
+
     def chain_head(self) -> tuple[int, str]:
         """(seq, hash) of the last chained row; (0, GENESIS) for an empty log."""
         with self.store.read() as db:
@@ -153,17 +175,39 @@ class AuditLog(OutboxMixin, ReviewMixin, UsersMixin, SearchMixin, StatsMixin, Re
             return chain.verify(db)
 
     def record_policy_version(
-        self, version: str, name: str, source: str, text: str, *, actor: str = "system"
+        self, version: str, name: str, source: str, text: str, *, actor: str = "system",
+        note: str | None = None, lists: Mapping[str, str] | None = None,
     ) -> int:
-        """Record a loaded policy; returns its seq (the latest one's if unchanged)."""
+        """Record a policy put in force; returns its seq.
+
+        Unchanged from the latest version (same content hash), nothing is
+        recorded and the latest seq is returned; going back to an older
+        version is recorded as a new one. lists: the list files' contents,
+        so a rollback can restore them too.
+        """
         with self.store.write() as db:
             latest = self._latest_policy(db)
             if latest and latest["version"] == version:
                 return latest["seq"]
-            row = {"version": version, "name": name, "source": source, "text": text}
+            row = {"version": version, "name": name, "source": source, "text": text,
+                   "actor": actor, "note": note,
+                   "lists": json.dumps(dict(lists), sort_keys=True) if lists is not None
+                   else None}
             table = db["policy_versions"].insert({**row, "created_at": utc_now()})
-            self.record_admin_action(actor, "policy.load", f"{name} {version}")
+            target = f"{name} {version}" + (f": {note}" if note else "")
+            self.record_admin_action(actor, "policy.load", target)
             return table.last_pk
+
+    def policy_versions(self, limit: int = 100) -> list[dict]:
+        """Recorded policy versions, newest first (lists decoded)."""
+        with self.store.read() as db:
+            rows = db["policy_versions"].rows_where(order_by="seq desc", limit=limit)
+            return [_policy_row(r) for r in rows]
+
+    def policy_version(self, seq: int) -> dict | None:
+        with self.store.read() as db:
+            rows = list(db["policy_versions"].rows_where("seq = ?", [seq], limit=1))
+        return _policy_row(rows[0]) if rows else None
 
     def current_policy_version(self) -> dict | None:
         """The most recently recorded policy version row, or None."""
@@ -174,3 +218,8 @@ class AuditLog(OutboxMixin, ReviewMixin, UsersMixin, SearchMixin, StatsMixin, Re
     def _latest_policy(db: Database) -> dict | None:
         rows = list(db["policy_versions"].rows_where(order_by="seq desc", limit=1))
         return rows[0] if rows else None
+
+
+def _policy_row(row: dict) -> dict:
+    return {**row, "lists": json.loads(row["lists"]) if row.get("lists") else None}
+

@@ -15,10 +15,20 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
 from .db import Store, utc_now
-from .errors import DuplicateUser, InvalidRole, InvalidUserName, UnknownUser
+from .errors import AuditError, DuplicateUser, InvalidRole, InvalidUserName, UnknownUser
 
 ROLES = ("employee", "officer", "admin")
 TOKEN_PREFIX = "gp_"
+MAX_GROUPS = 50
+MAX_GROUP_LENGTH = 64
+
+
+class LastAdmin(AuditError):
+    """The change would leave Gatepost without an admin."""
+
+
+class InvalidGroups(AuditError, ValueError):
+    """A group name is empty, padded, too long or has a comma, or there are too many."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,61 @@ class User:
     name: str
     role: str  # one of ROLES
     groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Person:
+    """A user as the admins see them: account facts, never a secret."""
+
+    name: str
+    role: str  # one of ROLES
+    groups: tuple[str, ...]
+    has_password: bool
+    tokens: int  # live API tokens, >= 0
+    last_token_at: str | None  # ISO 8601 UTC: when the newest live token was issued
+    created_at: str | None  # ISO 8601 UTC
+
+
+@dataclass(frozen=True)
+class AdminAction:
+    """One admin_actions row: who (actor) did what (action) to what (target), and when."""
+
+    at: str
+    actor: str
+    action: str
+    target: str
+
+
+# One row per user, with their live tokens counted: the People page in one query.
+_PEOPLE_SQL = """
+SELECT u.name, u.role, u.groups, u.password_hash IS NOT NULL AS has_password,
+       COUNT(t.token_hash) AS tokens, MAX(t.created_at) AS last_token_at, u.created_at
+FROM users u LEFT JOIN tokens t ON t.user = u.name
+{where} GROUP BY u.name ORDER BY u.name COLLATE NOCASE, u.name
+"""
+
+
+def check_role(role: str) -> None:
+    if role not in ROLES:
+        raise InvalidRole(f"role {role!r} is not one of {', '.join(ROLES)}")
+
+
+def check_groups(groups: Iterable[str]) -> tuple[str, ...]:
+    """The groups, each once, in order; InvalidGroups names the first bad one."""
+    if isinstance(groups, str):
+        raise InvalidGroups("groups must be a list of names, not one string")
+    groups = tuple(dict.fromkeys(groups))
+    if len(groups) > MAX_GROUPS:
+        raise InvalidGroups(f"{len(groups)} groups given; at most {MAX_GROUPS} are allowed")
+    for group in groups:
+        if not isinstance(group, str) or not group or group != group.strip():
+            raise InvalidGroups(f"group name {group!r} is empty or has surrounding spaces")
+        if len(group) > MAX_GROUP_LENGTH:
+            raise InvalidGroups(f"group name {group[:20]!r}... is over {MAX_GROUP_LENGTH} "
+                                f"characters")
+        if "," in group:  # the admin UI separates groups with commas
+            raise InvalidGroups(f"group name {group!r} has a comma")
+    return groups
 
 
 def new_token() -> str:
@@ -40,6 +105,12 @@ def token_hash(token: str) -> str:
 
 def _user(row: dict) -> User:
     return User(row["name"], row["role"], tuple(json.loads(row["groups"] or "[]")))
+
+
+def _person(row: dict) -> Person:
+    return Person(row["name"], row["role"], tuple(json.loads(row["groups"] or "[]")),
+                  bool(row["has_password"]), row["tokens"], row["last_token_at"],
+                  row["created_at"])
 
 
 class UsersMixin:
@@ -73,9 +144,8 @@ class UsersMixin:
         """
         if not name or name != name.strip():
             raise InvalidUserName(f"user name {name!r} is empty or has surrounding spaces")
-        if role not in ROLES:
-            raise InvalidRole(f"role {role!r} is not one of {', '.join(ROLES)}")
-        user = User(name, role, tuple(groups))
+        check_role(role)
+        user = User(name, role, check_groups(groups))
         pw_hash = self.password_hasher.hash(password) if password is not None else None
         with self.store.write() as db:
             if db["users"].count_where("name = ?", [name]):
@@ -140,6 +210,12 @@ class UsersMixin:
                 return None
             return self._get(db, rows[0]["user"])
 
+    def token_hash_valid(self, digest: str, name: str) -> bool:
+        """True while a token with this sha256 digest exists and belongs to name."""
+        with self.store.read() as db:
+            return bool(db["tokens"].count_where("token_hash = ? AND user = ?",
+                                                 [digest, name]))
+
     def check_password(self, name: str, password: str) -> User | None:
         """The user if the password is right, else None (also for unknown users)."""
         with self.store.read() as db:
@@ -173,6 +249,48 @@ class UsersMixin:
     def list_users(self) -> list[User]:
         with self.store.read() as db:
             return [_user(r) for r in db["users"].rows_where(order_by="name")]
+
+    def set_role(self, name: str, role: str, *, actor: str) -> str:
+        """Give the user another role; returns the one they had.
+
+        Raises LastAdmin rather than demote the only admin.
+        """
+        check_role(role)
+        with self.store.write() as db:
+            old = self._require(db, name)["role"]
+            if old == role:
+                return old
+            if old == "admin" and db["users"].count_where("role = 'admin'") == 1:
+                raise LastAdmin(f"{name} is the last admin; make someone else admin first")
+            db["users"].update(name, {"role": role})
+            self._action(db, actor, f"user.set_role role={role} was={old}", name)
+        return old
+
+    def set_groups(self, name: str, groups: Iterable[str], *, actor: str) -> tuple[str, ...]:
+        """Replace the user's groups (see check_groups); returns them as stored."""
+        groups = check_groups(groups)
+        with self.store.write() as db:
+            self._require(db, name)
+            db["users"].update(name, {"groups": json.dumps(list(groups))})
+            self._action(db, actor, f"user.set_groups groups={','.join(groups)}", name)
+        return groups
+
+    def people(self) -> list[Person]:
+        """Every user with their token count, by name."""
+        with self.store.read() as db:
+            return [_person(r) for r in db.query(_PEOPLE_SQL.format(where=""))]
+
+    def person(self, name: str) -> Person | None:
+        with self.store.read() as db:
+            rows = list(db.query(_PEOPLE_SQL.format(where="WHERE u.name = ?"), [name]))
+        return _person(rows[0]) if rows else None
+
+    def admin_actions_for(self, name: str, limit: int = 50) -> list[AdminAction]:
+        """The latest changes made to the user (admin_actions targeting them), newest first."""
+        sql = ("SELECT at, actor, action, target FROM admin_actions WHERE target = ?"
+               " ORDER BY id DESC LIMIT ?")
+        with self.store.read() as db:
+            return [AdminAction(**r) for r in db.query(sql, [name, limit])]
 
     def record_admin_action(self, actor: str, action: str, target: str) -> None:
         """Note an admin action: who did what to what (never a token, password or text)."""
@@ -209,6 +327,8 @@ class UsersMixin:
         row = self._row(db, name)
         return _user(row) if row else None
 
-    def _require(self, db: Database, name: str) -> None:
-        if self._row(db, name) is None:
+    def _require(self, db: Database, name: str) -> dict:
+        row = self._row(db, name)
+        if row is None:
             raise UnknownUser(f"no user {name!r}")
+        return row

@@ -22,6 +22,7 @@ from proxy.errors import ConfigError
 from proxy.gateway import Engine, Gateway
 from proxy.http import install_title_case_reasons
 from proxy.outbox import Outbox
+from proxy.policy_edit import PolicyEditor
 from proxy.reload import PolicyWatcher
 from proxy.retention import RetentionWorker
 from proxy.upstream import build_upstream
@@ -101,6 +102,8 @@ def create_app(config: Config | None = None, *, analyzer: Any | None = None) -> 
     app.extensions["gatepost.audit"] = audit
     app.extensions["gatepost.gateway"] = gateway
     app.extensions["gatepost.policy_watcher"] = watcher  # .status: the last reload's outcome
+    app.extensions["gatepost.policy_editor"] = PolicyEditor(config.policy_path, gateway, audit,
+                                                            build, watcher)
     app.extensions["gatepost.outbox"] = outbox  # .stop() ends its worker
     app.extensions["gatepost.retention"] = RetentionWorker(audit, config.retention_days)
     _register(app)

@@ -70,12 +70,17 @@ class Config:
         0, "Remove the stored (masked) text of decisions older than this many days, "
         "checked hourly; the hash chain still verifies (0: keep text forever)."
     )
+    preview_posts: int = _setting(
+        1000, "How many recent recorded posts the policy editor's impact preview re-decides."
+    )
     login_attempts: int = _setting(
         5, "Failed admin UI logins allowed per user name and address in 15 minutes "
         "before further tries are refused for the rest of that window."
     )
 
     def __post_init__(self) -> None:
+        if self.preview_posts < 1:
+            raise ConfigError("preview_posts must be at least 1")
         if self.retention_days < 0:
             raise ConfigError("retention_days must be 0 (keep forever) or a number of days")
         if self.upstream_dialect not in UPSTREAM_DIALECTS:

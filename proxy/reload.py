@@ -15,7 +15,8 @@ import hashlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,16 @@ def list_files(text: bytes, base_dir: Path) -> list[Path]:
         return []
     files = (v.get("file") for v in lists.values() if isinstance(v, dict))
     return [base_dir / f for f in files if isinstance(f, str) and not Path(f).is_absolute()]
+
+
+def read_lists(text: str, base_dir: Path) -> dict[str, str]:
+    """The list files a policy text names, name (as in the policy) -> content."""
+    lists = {}
+    for path in list_files(text.encode("utf-8"), base_dir):
+        data = _read(path)
+        if data is not None:
+            lists[str(path.relative_to(base_dir))] = data.decode("utf-8", "replace")
+    return lists
 
 
 def _stat(path: Path) -> tuple[str, int, int]:
@@ -145,6 +156,20 @@ class PolicyWatcher:
                 self._refuse(exc.args)
             return self.status
 
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Keep the watcher off the files while they are rewritten (a save in the UI).
+
+        Afterwards it takes the files as they are for already seen, so it
+        does not reload (or record) what the writer has just put in force.
+        """
+        with self._lock:
+            yield
+            text = _read(self.path)
+            self._stamp, self._seen = self._current_stamp(), self._content_key(text)
+            engine = self.gateway.engine
+            self.status = ReloadStatus(True, utc_now(), engine.policy.version, engine.seq)
+
     def _current_stamp(self) -> Stamp:
         text = _read(self.path) or b""
         return tuple(_stat(p) for p in [self.path, *list_files(text, self.path.parent)])
@@ -193,7 +218,8 @@ class PolicyWatcher:
         if policy.version != current.policy.version:
             try:
                 seq = self.audit.record_policy_version(
-                    policy.version, policy.name, str(self.path), text, actor=WATCHER_ACTOR
+                    policy.version, policy.name, str(self.path), text, actor=WATCHER_ACTOR,
+                    lists=read_lists(text, self.path.parent),
                 )
             except sqlite3.Error as exc:
                 raise RefusedChange(f"{self.path}: cannot record the new version in the "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import secrets
 import threading
 from collections.abc import Callable
@@ -10,11 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import waitress
+from waitress import wasyncore
 
 from audit import AuditLog
 from proxy.app import create_app, stop_background
 from proxy.config import Config
 from proxy.microblog import create_microblog
+
+log = logging.getLogger("gatepost")
 
 FIRST_EMPLOYEE = "employee"
 
@@ -27,22 +31,44 @@ def start_local_microblog(config: Config) -> tuple[Config, Callable[[], None]]:
         token_file.chmod(0o600)
     token = token_file.read_text(encoding="utf-8").strip()
     app = create_microblog(config.data_dir / "microblog.db", token)
-    server = waitress.create_server(app, host=config.host, port=config.microblog_port, threads=4)
+    server = make_server(app, config.host, config.microblog_port)
     threading.Thread(target=run_until_closed, args=(server,), name="local-microblog",
                      daemon=True).start()
     url = f"http://{config.host}:{server.effective_port}"
     # The built-in microblog speaks the Mastodon API, whatever upstream_dialect says.
     config = dataclasses.replace(config, upstream_url=url, upstream_token=token,
                                  upstream_dialect="mastodon")
-    return config, server.close
+    return config, lambda: stop_server(server)
+
+
+def make_server(app: Any, host: str, port: int, threads: int = 4) -> Any:
+    """A waitress server that polls its sockets with poll(), not select().
+
+    select() cannot watch a file descriptor numbered 1024 or more: past that,
+    waitress's loop raises ValueError and the server silently stops
+    answering. A long-running gateway (SQLite files, upstream sockets,
+    clients) can get there; poll() has no such limit.
+    """
+    return waitress.create_server(app, host=host, port=port, threads=threads,
+                                  asyncore_use_poll=True)
 
 
 def run_until_closed(server: Any) -> None:
-    """Run a waitress server in a thread; closing it from another thread ends this."""
+    """Run a waitress server in a thread until stop_server() ends it."""
     try:
         server.run()
-    except (OSError, ValueError):  # select() on the socket close() just shut
-        pass
+    except (OSError, ValueError):
+        if not getattr(server, "gatepost_stopping", False):
+            log.exception("the HTTP server's loop failed; it no longer answers")
+            raise
+
+
+def stop_server(server: Any) -> None:
+    """End a server run in another thread: its sockets, its loop and its worker threads."""
+    server.gatepost_stopping = True
+    server.close()
+    wasyncore.close_all(server._map)  # the loop runs while its map has sockets
+    server.task_dispatcher.shutdown(timeout=5)
 
 
 def first_run_accounts(audit: AuditLog) -> tuple[list[str], str | None]:
@@ -71,16 +97,16 @@ def serve(config: Config, echo: Callable[[str], None] = print) -> None:
         echo(f"Built-in microblog: {config.upstream_url}/  (its timeline page)")
     app = create_app(config)
     lines, token = first_run_accounts(app.extensions["gatepost.audit"])
-    server = waitress.create_server(app, host=config.host, port=config.port,
-                                    threads=config.threads)
+    server = make_server(app, config.host, config.port, config.threads)
     base = f"http://{config.host}:{server.effective_port}"
     for line in [*lines, *_usage(base, token or "<your token>", config.policy_path)]:
         echo(line)
     try:
         server.run()
     finally:
-        server.close()
+        stop_server(server)
         stop_background(app)
+        app.extensions["gatepost.audit"].close()
         if stop_microblog:
             stop_microblog()
 

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import waitress
 from flask import Flask
 
-from proxy.serve import run_until_closed
+from proxy.serve import make_server, run_until_closed, stop_server
 
 DATA = Path(__file__).parent / "data"
 TEST_POLICY = DATA / "policy.yaml"
@@ -35,14 +34,14 @@ class LiveServer:
 
     @classmethod
     def start(cls, app: Flask) -> LiveServer:
-        server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+        server = make_server(app, "127.0.0.1", 0)
         threading.Thread(target=run_until_closed, args=(server,), daemon=True).start()
         return cls(app, f"http://127.0.0.1:{server.effective_port}", server)
 
     def stop(self) -> None:
         from proxy.app import stop_background
 
-        self._server.close()
+        stop_server(self._server)
         stop_background(self.app)
 
 

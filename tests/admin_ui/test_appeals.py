@@ -125,3 +125,12 @@ def test_no_one_can_appeal_a_post_that_is_not_theirs_or_was_allowed(gatepost, em
 def test_officers_cannot_sign_in_with_a_token(gatepost, audit_log):
     _, token = audit_log.add_user("olga", "officer", password=PASSWORD)
     assert token_login(gatepost, token)[1].status_code == 401
+
+
+def test_revoking_the_token_ends_the_appeal_session_opened_with_it(gatepost, employee_token,
+                                                                  audit_log):
+    session, resp = token_login(gatepost, employee_token)
+    assert session.get(gatepost.url + "/appeal/", timeout=10).status_code == 200
+    audit_log.revoke_tokens("dana", actor="ada")
+    resp = session.get(gatepost.url + "/appeal/", timeout=10, allow_redirects=False)
+    assert resp.status_code == 302 and "/admin/login" in resp.headers["Location"]

@@ -137,13 +137,15 @@ def test_a_review_form_without_its_csrf_token_is_refused(gatepost, officer, empl
     assert audit_log.review_entry(ref)["state"] == "pending"
 
 
-def officer_routes(app) -> list[tuple[str, str]]:
-    """(method, path) of every route whose view demands at least the officer role."""
+def officer_routes(app, role: str = "officer") -> list[tuple[str, str]]:
+    """(method, path) of every route whose view demands at least `role` (officer or admin)."""
+    wanted = ("officer", "admin") if role == "officer" else ("admin",)
     routes = []
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
-        if getattr(view, "required_role", None) in ("officer", "admin"):
-            path = re.sub(r"<[^>]+>", "gp-none", rule.rule)
+        if getattr(view, "required_role", None) in wanted:
+            path = re.sub(r"<int:[^>]+>", "1", rule.rule)
+            path = re.sub(r"<[^>]+>", "gp-none", path)
             routes += [(m, path) for m in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     return routes
 

@@ -6,7 +6,8 @@ import sqlite3
 
 import pytest
 
-from audit import DuplicateUser, InvalidRole, InvalidUserName, UnknownUser, User
+from audit import AuditError, DuplicateUser, InvalidRole, InvalidUserName, UnknownUser, User
+from audit.users import InvalidGroups, LastAdmin, check_groups
 
 PASSWORD = "correct horse battery staple"
 
@@ -151,3 +152,145 @@ def test_upstream_token_is_stored_for_its_user_and_never_in_admin_actions(
 def test_upstream_token_of_an_unknown_user_cannot_be_set(users):
     with pytest.raises(UnknownUser):
         users.set_upstream_token("ghost", "x")
+
+
+# People: roles, groups, the People page's rows and each person's history.
+
+
+def test_set_role_changes_the_role_and_returns_the_old_one(users):
+    users.add_user("alice", "employee")
+    assert users.set_role("alice", "officer", actor="root") == "employee"
+    assert users.get_user("alice").role == "officer"
+    assert users.set_role("alice", "officer", actor="root") == "officer"  # no change
+
+
+@pytest.mark.parametrize("role", ["", "root", "Admin", None], ids=repr)
+def test_set_role_refuses_an_unknown_role(users, role):
+    users.add_user("alice", "employee")
+    with pytest.raises(InvalidRole):
+        users.set_role("alice", role, actor="root")
+    assert users.get_user("alice").role == "employee"
+
+
+@pytest.mark.parametrize("role", ["officer", "employee"])
+def test_the_last_admin_cannot_be_demoted(users, role):
+    users.add_user("root", "admin")
+    with pytest.raises(LastAdmin) as exc:
+        users.set_role("root", role, actor="root")
+    assert isinstance(exc.value, AuditError)
+    assert "last admin" in str(exc.value)
+    assert users.get_user("root").role == "admin"
+
+
+def test_an_admin_can_be_demoted_while_another_admin_remains(users):
+    users.add_user("root", "admin")
+    users.add_user("ada", "admin")
+    assert users.set_role("root", "officer", actor="ada") == "admin"
+    with pytest.raises(LastAdmin):
+        users.set_role("ada", "employee", actor="ada")
+
+
+def test_set_groups_replaces_them_in_order_each_once(users):
+    users.add_user("alice", "employee", groups=["eng"])
+    stored = users.set_groups("alice", ["sales", "legal", "sales"], actor="root")
+    assert stored == ("sales", "legal")
+    assert users.get_user("alice").groups == ("sales", "legal")
+    assert users.set_groups("alice", [], actor="root") == ()
+    assert users.get_user("alice").groups == ()
+
+
+@pytest.mark.parametrize(
+    ("groups", "message"),
+    [
+        ([""], "empty"),
+        ([" eng"], "surrounding spaces"),
+        (["eng "], "surrounding spaces"),
+        (["x" * 65], "over 64 characters"),
+        (["eng,sales"], "comma"),
+        ([f"g{i}" for i in range(51)], "at most 50"),
+        ("eng", "not one string"),
+    ],
+    ids=["empty", "leading-space", "trailing-space", "too-long", "comma", "too-many", "a-string"],
+)
+def test_set_groups_refuses_bad_group_names(users, groups, message):
+    users.add_user("alice", "employee", groups=["eng"])
+    with pytest.raises(InvalidGroups, match=message):
+        users.set_groups("alice", groups, actor="root")
+    assert users.get_user("alice").groups == ("eng",)
+
+
+def test_group_limits_are_inclusive():
+    assert len(check_groups(["x" * 64] + [f"g{i}" for i in range(49)])) == 50
+
+
+def test_add_user_checks_groups_too(users):
+    with pytest.raises(InvalidGroups):
+        users.add_user("alice", "employee", groups=[" eng"])
+    assert not users.has_users()
+
+
+@pytest.mark.parametrize("method", ["set_role", "set_groups"])
+def test_changes_to_an_unknown_user_raise(users, method):
+    value = "officer" if method == "set_role" else ["eng"]
+    with pytest.raises(UnknownUser):
+        getattr(users, method)("ghost", value, actor="root")
+
+
+def test_people_counts_tokens_and_tells_who_has_a_password(users):
+    users.add_user("olivia", "officer", groups=["legal"], password=PASSWORD)
+    users.add_user("alice", "employee")
+    users.issue_token("alice", actor="root")
+    users.add_user("Bob", "employee")
+    users.revoke_tokens("Bob", actor="root")
+    people = users.people()
+    assert [p.name for p in people] == ["alice", "Bob", "olivia"]  # by name, any case
+    alice, bob, olivia = people
+    assert (alice.role, alice.groups, alice.has_password, alice.tokens) == \
+        ("employee", (), False, 2)
+    assert (bob.tokens, bob.last_token_at) == (0, None)
+    assert (olivia.role, olivia.groups, olivia.has_password, olivia.tokens) == \
+        ("officer", ("legal",), True, 1)
+    assert alice.last_token_at >= alice.created_at
+    assert users.person("olivia") == olivia
+    assert users.person("ghost") is None
+
+
+def test_admin_actions_for_lists_changes_to_that_user_newest_first(users):
+    users.add_user("root", "admin")
+    users.add_user("alice", "employee", actor="root")
+    users.set_groups("alice", ["eng", "sales"], actor="root")
+    users.set_role("alice", "officer", actor="root")
+    users.issue_token("alice", actor="root")
+    users.revoke_tokens("alice", actor="root")
+    users.set_password("alice", PASSWORD, actor="root")
+    users.set_groups("root", ["ops"], actor="root")
+    history = users.admin_actions_for("alice")
+    assert [(a.actor, a.action, a.target) for a in history] == [
+        ("root", "user.set_password", "alice"),
+        ("root", "token.revoke", "alice"),
+        ("root", "token.issue", "alice"),
+        ("root", "user.set_role role=officer was=employee", "alice"),
+        ("root", "user.set_groups groups=eng,sales", "alice"),
+        ("root", "user.add role=employee", "alice"),
+    ]
+    assert all(a.at for a in history)
+    assert [a.action for a in users.admin_actions_for("alice", limit=2)] == \
+        ["user.set_password", "token.revoke"]
+
+
+def test_refused_changes_record_nothing(users):
+    users.add_user("root", "admin")
+    for change in (lambda: users.set_role("root", "officer", actor="root"),
+                   lambda: users.set_groups("root", [""], actor="root")):
+        with pytest.raises(AuditError):
+            change()
+    assert [a.action for a in users.admin_actions_for("root")] == ["user.add role=admin"]
+
+
+def test_people_and_history_hold_no_secret(users):
+    _, token = users.add_user("alice", "employee", password=PASSWORD, actor="root")
+    extra = users.issue_token("alice", actor="root")
+    users.set_password("alice", PASSWORD + "!", actor="root")
+    seen = repr(users.people()) + repr(users.admin_actions_for("alice"))
+    for secret in (token, extra, PASSWORD, "argon2"):
+        assert secret not in seen

@@ -19,10 +19,9 @@ from pathlib import Path
 
 import pytest
 import requests
-import waitress
 
 from audit import AuditLog
-from proxy.serve import run_until_closed
+from proxy.serve import make_server, run_until_closed, stop_server
 from tests.conftest import TEST_POLICY, LiveServer
 from tests.proxy.test_cli import GATEPOST
 from tests.proxy.test_serve import _read_until, stop_process
@@ -42,7 +41,7 @@ def _bind_when_free(wsgi: Callable, port: int, seconds: float = 10.0):
     deadline = time.monotonic() + seconds
     while True:
         try:
-            return waitress.create_server(wsgi, host="127.0.0.1", port=port, threads=4)
+            return make_server(wsgi, "127.0.0.1", port)
         except OSError:
             if time.monotonic() > deadline:
                 raise
@@ -89,7 +88,7 @@ class Upstream:
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.close()
+            stop_server(self._server)
             self._server = None
 
     def timeline(self) -> list[str]:
