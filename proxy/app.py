@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -133,6 +133,7 @@ def _register(app: Flask) -> None:
     csrf.exempt(mastodon_bp)
     csrf.exempt(x_bp)
     install_title_case_reasons(app)
+    app.after_request(security_headers)
 
     @app.get("/healthz")
     def healthz():
@@ -157,6 +158,27 @@ def _register(app: Flask) -> None:
         if _is_page(request.path):
             return _error_page(500, message), 500
         return jsonify(error=message), 500
+
+
+#: Pages: only this origin's own scripts, styles and images; no inline script
+#: or style, no framing, forms post only here.
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+#: API answers are data, never rendered: nothing may load from them.
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+
+def security_headers(response: Response) -> Response:
+    """Headers every answer carries; admin pages also must not be cached."""
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    page = _is_page(request.path)
+    headers.setdefault("Content-Security-Policy", PAGE_CSP if page else API_CSP)
+    if page and not request.path.startswith("/admin/static/"):
+        headers.setdefault("Cache-Control", "no-store")
+    return response
 
 
 def _is_page(path: str) -> bool:

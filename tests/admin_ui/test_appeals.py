@@ -7,15 +7,14 @@ import html
 import pytest
 import requests
 
-from tests.admin_ui.web import PASSWORD, login, post, submit, token_login, upstream_texts
+from tests.admin_ui.web import PASSWORD, post, signed_in, submit, token_login, upstream_texts
 
 BLOCKED = "Falcon ships next week, stay tuned!"
 
 
 @pytest.fixture
 def officer(gatepost, audit_log) -> requests.Session:
-    audit_log.add_user("olga", "officer", password=PASSWORD)
-    return login(gatepost, "olga")[0]
+    return signed_in(gatepost, audit_log, "olga", "officer")
 
 
 def blocked(gatepost, token: str, text: str = BLOCKED) -> dict:

@@ -10,17 +10,14 @@ import pytest
 import requests
 
 from admin_ui.dashboard import format_duration
-from tests.admin_ui.web import PASSWORD, login, post
+from tests.admin_ui.web import post, signed_in
 
 DAYS_ERROR = "days must be one of 7, 14, 30, 90"
 
 
 @pytest.fixture
 def officer_session(gatepost, audit_log) -> requests.Session:
-    audit_log.add_user("olga", "officer", password=PASSWORD)
-    session, resp = login(gatepost, "olga")
-    assert resp.status_code == 200
-    return session
+    return signed_in(gatepost, audit_log, "olga", "officer")
 
 
 def _svgs(html: str) -> list[ET.Element]:

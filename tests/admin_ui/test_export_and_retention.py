@@ -11,13 +11,12 @@ import pytest
 import requests
 
 from proxy.retention import RetentionWorker
-from tests.admin_ui.web import PASSWORD, login, post
+from tests.admin_ui.web import post, signed_in
 
 
 @pytest.fixture
 def officer(gatepost, audit_log) -> requests.Session:
-    audit_log.add_user("olga", "officer", password=PASSWORD)
-    return login(gatepost, "olga")[0]
+    return signed_in(gatepost, audit_log, "olga", "officer")
 
 
 def test_officer_downloads_csv_and_jsonl_of_a_date_range(gatepost, officer, employee_token):

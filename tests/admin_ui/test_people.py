@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 import requests
 
-from tests.admin_ui.web import PASSWORD, csrf_token, login, post, submit
+from tests.admin_ui.web import PASSWORD, csrf_token, login, post, signed_in, submit
 
 NEW_PASSWORD = "a fresh passphrase 2024"
 TEXT = "Shipping the new release today"
@@ -30,10 +30,7 @@ class CookieWatch:
 
 @pytest.fixture
 def admin(gatepost, audit_log) -> requests.Session:
-    audit_log.add_user("root", "admin", password=PASSWORD)
-    session, resp = login(gatepost, "root")
-    assert resp.status_code == 200
-    return session
+    return signed_in(gatepost, audit_log, "root", "admin")
 
 
 def people_url(gatepost, name: str = "", action: str = "") -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.admin_ui.web import PASSWORD, csrf_token, login, post
+from tests.admin_ui.web import PASSWORD, csrf_token, login, post, signed_in
 from tests.conftest import DATA, LiveServer
 from tests.proxy.test_cli import GATEPOST
 
@@ -44,10 +44,7 @@ def gatepost(gatepost_config, analyzer, policy_dir) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def admin(gatepost, audit_log) -> requests.Session:
-    audit_log.add_user("ada", "admin", password=PASSWORD)
-    session, resp = login(gatepost, "ada")
-    assert resp.status_code == 200
-    return session
+    return signed_in(gatepost, audit_log, "ada", "admin")
 
 
 class Editor:

@@ -49,3 +49,11 @@ def upstream_texts(microblog) -> list[str]:
     """The statuses the upstream received, oldest first."""
     statuses = requests.get(microblog.url + "/api/v1/timelines/public", timeout=10).json()
     return [s["text"] for s in reversed(statuses)]
+
+
+def signed_in(gatepost, audit_log, name: str, role: str) -> requests.Session:
+    """Enrol `name` with `role` and PASSWORD, sign in through the form; the session."""
+    audit_log.add_user(name, role, password=PASSWORD)
+    session, resp = login(gatepost, name)
+    assert resp.status_code == 200, resp.text
+    return session

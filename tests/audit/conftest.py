@@ -78,3 +78,14 @@ def record(log: AuditLog) -> Recorder:
         return ref
 
     return _record
+
+
+@pytest.fixture
+def record_at(record, monkeypatch):
+    """record(), with created_at fixed to the given ISO UTC string."""
+
+    def _record_at(created_at: str, *args, **kwargs) -> str:
+        monkeypatch.setattr("audit.store.utc_now", lambda: created_at)
+        return record(*args, **kwargs)
+
+    return _record_at

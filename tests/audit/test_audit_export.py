@@ -20,17 +20,6 @@ SSN_FINDING = Finding("presidio", "pii", "US_SSN", 7, 18, 0.85, f"SSN pattern {S
 
 
 @pytest.fixture
-def record_at(record, monkeypatch):
-    """record(), with created_at fixed to the given ISO UTC string."""
-
-    def _record_at(created_at: str, *args, **kwargs) -> str:
-        monkeypatch.setattr("audit.store.utc_now", lambda: created_at)
-        return record(*args, **kwargs)
-
-    return _record_at
-
-
-@pytest.fixture
 def sample(record_at, log):
     """A delivered allow, a reviewed flag holding an SSN, a block on the next day."""
     allow = record_at("2026-03-01T09:00:00.000+00:00", Action.ALLOW, "launch party tonight")

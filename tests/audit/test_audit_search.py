@@ -17,17 +17,6 @@ SSN_FINDING = Finding("presidio", "pii", "US_SSN", 7, 18, 0.85, "SSN pattern")
 
 
 @pytest.fixture
-def record_at(record, monkeypatch):
-    """record(), with created_at fixed to the given ISO UTC string."""
-
-    def _record_at(created_at: str, *args, **kwargs) -> str:
-        monkeypatch.setattr("audit.store.utc_now", lambda: created_at)
-        return record(*args, **kwargs)
-
-    return _record_at
-
-
-@pytest.fixture
 def sample(record_at):
     """Five decisions over three days, by two authors; returns name -> ref."""
     return {
