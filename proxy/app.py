@@ -23,7 +23,7 @@ from proxy.gateway import Engine, Gateway
 from proxy.http import install_title_case_reasons
 from proxy.outbox import Outbox
 from proxy.policy_edit import PolicyEditor
-from proxy.reload import PolicyWatcher
+from proxy.reload import PolicyWatcher, read_lists
 from proxy.retention import RetentionWorker
 from proxy.upstream import build_upstream
 
@@ -77,9 +77,10 @@ def create_app(config: Config | None = None, *, analyzer: Any | None = None) -> 
     engine = build(policy)
     secret_key = config.secret_key or _secret_key(config.data_dir)
     audit = AuditLog(config.audit_db, text_key=secret_key.encode("utf-8"))
+    policy_text = Path(config.policy_path).read_text(encoding="utf-8")
     seq = audit.record_policy_version(
-        policy.version, policy.name, str(config.policy_path),
-        Path(config.policy_path).read_text(encoding="utf-8"),
+        policy.version, policy.name, str(config.policy_path), policy_text,
+        lists=read_lists(policy_text, Path(config.policy_path).parent),
     )
     upstream = build_upstream(config.upstream_dialect, config.upstream_url,
                               config.upstream_token, config.upstream_timeout)

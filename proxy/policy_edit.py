@@ -201,6 +201,10 @@ class PolicyEditor:
         engine = self.check(draft)
         with self.watcher.held():
             running = self.gateway.engine.policy
+            if engine.policy.version == running.version:
+                raise DraftRefused([Issue(self.path.name, None, (
+                    f"nothing to save: this is the policy in force (version "
+                    f"{running.version})"))])
             if base_version is not None and running.version != base_version:
                 raise DraftRefused([Issue(self.path.name, None, (
                     f"the policy in force changed while you edited it (now version "

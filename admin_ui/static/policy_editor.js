@@ -1,12 +1,10 @@
 // The policy editor's helpers: line numbers, live validation, jumping to a
 // problem's line, Save disabled again after an edit, Tab indents.
-//
 // Loaded with <script src defer>: the page's CSP forbids inline scripts, and
 // also style="" attributes, so everything here is placed through CSS classes
 // and CSSOM writes (el.style.x = ...), which style-src allows.
 // Without this script the form still works: Check shows the same problems.
 "use strict";
-
 (() => {
   const policy = document.getElementById("policy-text");
   if (!policy) return;
@@ -26,7 +24,6 @@
   // by -scrollTop (a transform, so there is no scroll limit to clamp them),
   // and use the textarea's own font and line height so they stay on their lines.
   const gutters = new Map(); // textarea -> {box, numbers, bad: Set of line numbers}
-
   function addGutter(ta) {
     const body = document.createElement("div");
     body.className = "editor-body with-gutter";
@@ -42,33 +39,26 @@
     new ResizeObserver(() => place(ta)).observe(ta); // the resize handle, the window
     renderGutter(ta);
   }
-
   function renderGutter(ta) {
     const {numbers, bad} = gutters.get(ta);
     const count = ta.value.split("\n").length; // wrap="off": one line, one row
     while (numbers.childElementCount < count) {
-      const n = document.createElement("div");
-      n.textContent = numbers.childElementCount + 1;
-      numbers.append(n);
+      numbers.append(Object.assign(document.createElement("div"),
+                                   {textContent: numbers.childElementCount + 1}));
     }
     while (numbers.childElementCount > count) numbers.lastChild.remove();
     numbers.childNodes.forEach((n, i) => n.classList.toggle("bad", bad.has(i + 1)));
     place(ta);
   }
-
   function place(ta) {
     const {box, numbers} = gutters.get(ta);
     const css = getComputedStyle(ta);
     box.style.top = `${ta.clientTop}px`; // inside the border, clear of a horizontal scrollbar
     box.style.left = `${ta.clientLeft}px`;
     box.style.height = `${ta.clientHeight}px`;
-    box.style.paddingTop = css.paddingTop;
-    box.style.fontFamily = css.fontFamily;
-    box.style.fontSize = css.fontSize;
-    box.style.lineHeight = css.lineHeight;
+    for (const k of ["paddingTop", "fontFamily", "fontSize", "lineHeight"]) box.style[k] = css[k];
     numbers.style.transform = `translateY(${-ta.scrollTop}px)`;
   }
-
   function markLines(issues) {
     gutters.forEach((g) => g.bad.clear());
     for (const i of issues) {
@@ -92,15 +82,20 @@
     ta.setSelectionRange(start, start); // the caret at the line's start; no text selected
     const css = getComputedStyle(ta);
     const lh = parseFloat(css.lineHeight);
-    ta.scrollTop = Math.max(0, (n - 1) * lh - ta.clientHeight / 3);
-    // Then the page, if the line is off screen.
+    const top = (n - 1) * lh; // the line's offset in the text
+    const view = ta.clientHeight - parseFloat(css.paddingTop) - parseFloat(css.paddingBottom);
+    if (top < ta.scrollTop || top + lh > ta.scrollTop + view) { // only if it is hidden
+      ta.scrollTop = Math.max(0, top - view / 3);
+    }
     const y = ta.getBoundingClientRect().top + ta.clientTop + parseFloat(css.paddingTop) +
       (n - 1) * lh - ta.scrollTop;
-    if (y < 0 || y + lh > window.innerHeight) window.scrollBy(0, y - window.innerHeight / 3);
+    if (y < 0 || y + lh > window.innerHeight) { // then the page, if the line is off screen
+      window.scrollBy(0, y - window.innerHeight / 3);
+    }
     return true;
   }
 
-  function onIssueClick(event) {
+  function onIssueClick(event) { // a link in #live-status or a server-rendered #issues item
     const item = event.target.closest("[data-line]");
     if (item && jump(item.dataset.file, item.dataset.line)) event.preventDefault();
   }
@@ -108,7 +103,6 @@
   // -- live validation ------------------------------------------------------
   let timer = 0;
   let asked = 0; // answers can overtake each other; only the newest one is shown
-
   async function validate() {
     const mine = ++asked;
     const lists = {};
@@ -116,8 +110,7 @@
     let answer;
     try {
       const resp = await fetch(policy.dataset.validateUrl, {
-        method: "POST",
-        credentials: "same-origin",
+        method: "POST", credentials: "same-origin",
         headers: {"Content-Type": "application/json",
                   "X-CSRFToken": form.elements.csrf_token.value},
         body: JSON.stringify({text: policy.value, lists}),
@@ -130,12 +123,10 @@
     }
     if (mine === asked) showIssues(answer.issues || []);
   }
-
   function say(text, bad) {
     status.replaceChildren(text);
     status.classList.toggle("bad", bad);
   }
-
   function showIssues(issues) {
     markLines(issues);
     if (!issues.length) return say("No problems found.", false);
@@ -160,23 +151,20 @@
   // -- Save needs a preview of exactly this draft ---------------------------
   // The server refuses anything else; disabling the button says so at once.
   const loaded = areas.map((ta) => ta.value);
-  const previewed = save && !save.disabled;
-
+  const previewed = save && !save.disabled; // the page came with this draft previewed
   function gateSave() {
     if (!save) return;
     const unchanged = previewed && areas.every((ta, i) => ta.value === loaded[i]);
     save.disabled = !unchanged;
-    if (unchanged) save.removeAttribute("title");
-    else save.title = "Preview this draft first";
+    save.title = unchanged ? "" : "Preview this draft first";
   }
 
   // -- Tab inserts two spaces (YAML indents with spaces) ----------------------
   // Escape then Tab leaves the textarea, so keyboard users are not trapped.
   let escaped = false;
-
   function onKey(event) {
-    const plainTab = event.key === "Tab" && !event.shiftKey && !event.ctrlKey &&
-      !event.altKey && !event.metaKey;
+    const plainTab = event.key === "Tab" &&
+      !(event.shiftKey || event.ctrlKey || event.altKey || event.metaKey);
     if (!plainTab || escaped) {
       escaped = event.key === "Escape";
       return;

@@ -221,3 +221,36 @@ def test_officers_get_403_on_every_admin_route(gatepost, audit_log):
         resp = session.request(method, gatepost.url + path,
                                data={"csrf_token": token}, timeout=10, allow_redirects=False)
         assert resp.status_code == 403, (method, path)
+
+
+def test_the_first_version_keeps_its_list_files_and_rollback_restores_them(
+        gatepost, admin, policy_dir, employee_token, audit_log):
+    first = audit_log.policy_versions()[-1]
+    assert first["lists"] == {"customers.txt": (policy_dir / "customers.txt").read_text()}
+    editor = Editor(gatepost, admin)
+    customers = first["lists"]["customers.txt"] + "Northwind Traders\n"
+    editor.submit("preview", editor.text, **{"customers.txt": customers})
+    editor.submit("save", editor.text, note="add Northwind", **{"customers.txt": customers})
+    assert post(gatepost, employee_token, "Met Northwind Traders").status_code == 202
+
+    history = admin.get(gatepost.url + "/admin/policy/history", timeout=10).text
+    assert '<span class="add">+Northwind Traders</span>' in history
+    assert "@@ -0,0" not in history  # the unchanged part is not shown as new
+    resp = admin.post(f"{gatepost.url}/admin/policy/rollback/{first['seq']}",
+                      data={"csrf_token": csrf_token(history)}, timeout=30)
+    assert f"Version #{first['seq']} is back in force" in resp.text
+    assert "Northwind" not in (policy_dir / "customers.txt").read_text()
+    assert post(gatepost, employee_token, "Met Northwind Traders again").status_code == 200
+
+
+def test_saving_or_rolling_back_to_the_policy_in_force_is_refused(gatepost, admin, audit_log):
+    editor = Editor(gatepost, admin)
+    editor.submit("preview", editor.text)
+    resp = editor.submit("save", editor.text, note="no change")
+    assert resp.status_code == 422 and "nothing to save" in resp.text
+    current = audit_log.policy_versions(limit=1)[0]["seq"]
+    history = admin.get(gatepost.url + "/admin/policy/history", timeout=10).text
+    resp = admin.post(f"{gatepost.url}/admin/policy/rollback/{current}",
+                      data={"csrf_token": csrf_token(history)}, timeout=30)
+    assert "Rollback refused: nothing to save" in resp.text
+    assert audit_log.policy_versions(limit=1)[0]["seq"] == current
