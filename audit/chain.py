@@ -75,9 +75,16 @@ def details_digest(rule_rows: Iterable[Mapping], finding_rows: Iterable[Mapping]
 
 
 def stored_details_digest(db: Database, ref: str) -> str:
-    rules = db["fired_rules"].rows_where("ref = ?", [ref])
-    findings = db["findings"].rows_where("ref = ?", [ref], order_by="id")
+    # Plain queries: sqlite-utils' table lookups cost more than these (verify is per row).
+    rules = _rows(db, "SELECT * FROM fired_rules WHERE ref = ?", ref)
+    findings = _rows(db, "SELECT * FROM findings WHERE ref = ? ORDER BY id", ref)
     return details_digest(rules, findings)
+
+
+def _rows(db: Database, sql: str, *args: object) -> list[dict]:
+    cursor = db.conn.execute(sql, args)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
 def next_link(db: Database) -> tuple[int, str]:

@@ -37,7 +37,10 @@ TABLES: dict[str, dict] = {
         },
         "pk": "seq",
         "unique": [["ref"]],
-        "index": [["created_at"], ["author", "created_at"], ["action", "created_at"]],
+        # (action) alone is ordered by rowid = seq: the log's "newest first by
+        # action" walks it instead of sorting every matching row.
+        "index": [["created_at"], ["author", "created_at"], ["action", "created_at"],
+                  ["action"]],
     },
     # Review and retention events, in the same hash chain as decisions (one
     # seq for both tables): appealed, approved, rejected, retention.
