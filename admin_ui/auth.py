@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import threading
 import time
 from collections import deque
@@ -60,26 +61,31 @@ class LoginThrottle:
 
     In memory, per process: enough to stop password guessing through one
     Gatepost; a fleet behind a load balancer also wants limits at the proxy.
+    attempts 0 turns the throttle off, as rate_limit_per_minute 0 does.
     """
 
-    def __init__(self, attempts: int, window: float = THROTTLE_WINDOW_SECONDS) -> None:
+    def __init__(self, attempts: int, window: float = THROTTLE_WINDOW_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.attempts = attempts
         self.window = window
+        self.clock = clock
         self._failures: dict[tuple[str, str], deque[float]] = {}
         self._lock = threading.Lock()
 
     def retry_after(self, name: str, address: str) -> int:
         """Seconds until this pair may try again; 0 when it may try now."""
+        if self.attempts <= 0:
+            return 0
         with self._lock:
             failures = self._recent((name.casefold(), address))
             if len(failures) < self.attempts:
                 return 0
-            return max(1, int(failures[0] + self.window - time.monotonic()) + 1)
+            return max(1, math.ceil(failures[0] + self.window - self.clock()))
 
     def failed(self, name: str, address: str) -> None:
         with self._lock:
             key = (name.casefold(), address)
-            self._recent(key).append(time.monotonic())
+            self._recent(key).append(self.clock())
 
     def succeeded(self, name: str, address: str) -> None:
         with self._lock:
@@ -87,6 +93,6 @@ class LoginThrottle:
 
     def _recent(self, key: tuple[str, str]) -> deque[float]:
         failures = self._failures.setdefault(key, deque())
-        while failures and failures[0] <= time.monotonic() - self.window:
+        while failures and failures[0] <= self.clock() - self.window:
             failures.popleft()
         return failures

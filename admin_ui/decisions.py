@@ -13,6 +13,7 @@ from audit.export import export_decisions, write_csv, write_jsonl
 from audit.search import SearchError
 
 PAGE_SIZE = 50
+MAX_OFFSET = 2**63 - 1  # SQLite's largest integer
 FILTERS = ("q", "action", "rule", "author", "since", "until")
 FORMATS = {"csv": ("text/csv", write_csv), "jsonl": ("application/x-ndjson", write_jsonl)}
 
@@ -22,7 +23,7 @@ FORMATS = {"csv": ("text/csv", write_csv), "jsonl": ("application/x-ndjson", wri
 def decisions():
     wanted = {k: request.args.get(k, "").strip() for k in FILTERS}
     try:
-        offset = int(request.args.get("offset", "0") or 0)
+        offset = _offset(request.args.get("offset", ""))
         page = audit().search_decisions(
             action=wanted["action"] or None, rule=wanted["rule"] or None,
             author=wanted["author"] or None, since=wanted["since"] or None,
@@ -33,6 +34,14 @@ def decisions():
                                options=audit().decision_filter_options()), 400
     return render_template("decisions.html", page=page, wanted=wanted, error=None,
                            options=audit().decision_filter_options())
+
+
+def _offset(text: str) -> int:
+    """The offset query parameter: a whole number from 0 (the default) to MAX_OFFSET."""
+    text = text.strip() or "0"
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_OFFSET:
+        raise SearchError(f"offset: must be a whole number from 0 to {MAX_OFFSET}, got {text!r}")
+    return int(text)
 
 
 @bp.get("/decisions/<ref>")

@@ -18,6 +18,8 @@ from audit import AuditError, DuplicateUser, InvalidRole, InvalidUserName, Unkno
 from audit.users import ROLES, InvalidGroups, LastAdmin
 
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024
+MAX_NAME_LENGTH = 64
 NO_STORE = {"Cache-Control": "no-store"}
 
 #: The form field each refusal is about, named at the start of its message.
@@ -27,7 +29,11 @@ CONFLICTS = (DuplicateUser, LastAdmin)
 
 
 class BadPassword(ValueError):
-    """The password typed for someone is too short."""
+    """The password typed for someone is too short or too long."""
+
+
+class BadName(ValueError):
+    """The name typed for a new person is too long."""
 
 
 def split_groups(text: str) -> list[str]:
@@ -38,7 +44,15 @@ def split_groups(text: str) -> list[str]:
 def check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise BadPassword(f"Password: must be at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise BadPassword(f"Password: must be at most {MAX_PASSWORD_LENGTH} characters")
     return password
+
+
+def check_name(name: str) -> str:
+    if len(name) > MAX_NAME_LENGTH:
+        raise BadName(f"Name: must be at most {MAX_NAME_LENGTH} characters, not {len(name)}")
+    return name
 
 
 def refusal(exc: Exception) -> tuple[str, int]:
@@ -67,9 +81,9 @@ def enrol():
     password = request.form.get("password", "")
     try:
         user, token = audit().add_user(
-            form["name"], form["role"], split_groups(form["groups"]),
+            check_name(form["name"]), form["role"], split_groups(form["groups"]),
             check_password(password) if password else None, actor=g.user.name)
-    except (AuditError, BadPassword) as exc:
+    except (AuditError, BadPassword, BadName) as exc:
         message, status = refusal(exc)
         return people_page(status, form=form, error=message)
     return people_page(enrolled=user, has_password=bool(password), new_token=token)

@@ -10,6 +10,7 @@ import difflib
 import logging
 from collections.abc import Mapping
 
+import yaml
 from flask import (
     abort,
     current_app,
@@ -25,17 +26,51 @@ from flask import (
 
 from admin_ui.auth import role_required
 from admin_ui.views import audit, bp
-from proxy.http import read_json_object
+from proxy.errors import BadRequest, ProxyError
+from proxy.http import check_characters, json_type, read_json_object, refuse_unknown_fields
 from proxy.policy_edit import Draft, DraftRefused, Issue, PolicyEditor
 
 log = logging.getLogger("gatepost.policy")
 
 PREVIEW_KEY = "policy_preview"  # session: fingerprint of the last previewed draft
 SHOWN_CHANGES = 200  # rows of the preview table
+#: Deepest nesting of YAML collections a draft may have. Policies are a few
+#: levels deep; the YAML loader recurses once per level and fails past ~300.
+MAX_POLICY_DEPTH = 32
+MAX_SEQ = 2**63 - 1  # SQLite's largest integer
+_OPENS = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
+          yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
+_CLOSES = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+_SCANNERS = (*([yaml.CSafeLoader] if yaml.__with_libyaml__ else []), yaml.SafeLoader)
 
 
 def _editor() -> PolicyEditor:
     return current_app.extensions["gatepost.policy_editor"]
+
+
+def nesting_problem(text: str) -> str | None:
+    """Why a draft is too deeply nested to load, or None.
+
+    The YAML scanner does not recurse, so it can measure what the loader could
+    not survive. libyaml is fast but gives up on its own past 1000 levels; the
+    pure-Python scanner then measures, and a real syntax error is left to the
+    loader, which reports it at its line.
+    """
+    for loader in _SCANNERS:
+        try:
+            depth = 0
+            for token in yaml.scan(text, Loader=loader):
+                if isinstance(token, _OPENS):
+                    depth += 1
+                elif isinstance(token, _CLOSES):
+                    depth -= 1
+                if depth > MAX_POLICY_DEPTH:
+                    return (f"the policy is nested too deeply (more than {MAX_POLICY_DEPTH} "
+                            f"levels), near line {token.start_mark.line + 1}")
+            return None
+        except yaml.YAMLError:
+            continue
+    return None
 
 
 def _draft_from_form(form: Mapping[str, str]) -> Draft:
@@ -82,6 +117,9 @@ def policy_editor():
 @role_required("admin")
 def policy_submit():
     draft = _draft_from_form(request.form)
+    problem = nesting_problem(draft.text)
+    if problem:  # the page itself reads the draft's list files, so it cannot show it
+        abort(400, f"{problem[:1].upper()}{problem[1:]}. Nothing was changed.")
     action = request.form.get("action")
     note = request.form.get("note", "")
     base = request.form.get("base_version") or None
@@ -115,16 +153,35 @@ def policy_submit():
 @role_required("admin")
 def policy_validate():
     """For the editor's script: {"text", "lists"} -> {"ok", "issues": [{file, line, message}]}."""
-    body = read_json_object(request)
-    text, lists = body.get("text"), body.get("lists") or {}
-    if not isinstance(text, str) or not isinstance(lists, dict) or \
-            not all(isinstance(v, str) for v in lists.values()):
-        return jsonify(error="text must be a string and lists an object of strings"), 400
     try:
-        _editor().check(Draft(text, lists))
+        draft = _draft_from_json(read_json_object(request))
+    except ProxyError as exc:
+        return jsonify(error=str(exc)), exc.status_code
+    problem = nesting_problem(draft.text)
+    if problem:
+        return jsonify(ok=False, issues=[{"file": _editor().path.name, "line": None,
+                                          "message": problem}])
+    try:
+        _editor().check(draft)
     except DraftRefused as exc:
         return jsonify(ok=False, issues=[vars(i) for i in exc.issues])
     return jsonify(ok=True, issues=[])
+
+
+def _draft_from_json(body: dict) -> Draft:
+    """{"text": str, "lists": {name: str}} as a Draft, or a BadRequest naming the field."""
+    refuse_unknown_fields(body, ("text", "lists"))
+    text, lists = body.get("text"), body.get("lists") or {}
+    if not isinstance(text, str):
+        raise BadRequest(f'field "text" must be a string, not {json_type(text)}')
+    if not isinstance(lists, dict):
+        raise BadRequest(f'field "lists" must be an object, not {json_type(lists)}')
+    for name, content in lists.items():
+        if not isinstance(content, str):
+            raise BadRequest(f'field "lists.{name}" must be a string, not {json_type(content)}')
+        check_characters(name, "lists")
+        check_characters(content, f"lists.{name}")
+    return Draft(check_characters(text, "text"), lists)
 
 
 @bp.get("/policy/history")
@@ -140,6 +197,8 @@ def policy_history():
 @bp.post("/policy/rollback/<int:seq>")
 @role_required("admin")
 def policy_rollback(seq: int):
+    if seq > MAX_SEQ:  # SQLite could not even look it up
+        abort(404, f"There is no version #{seq}.")
     try:
         new_seq = _editor().rollback(seq, actor=g.user.name, note=request.form.get("note", ""))
     except DraftRefused as exc:

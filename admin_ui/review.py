@@ -9,8 +9,9 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 
 from admin_ui.auth import role_required
 from admin_ui.highlight import pieces
-from admin_ui.views import audit, bp
+from admin_ui.views import audit, bp, local_path
 from audit import AlreadyReviewed, UnknownReference
+from audit.review import MAX_NOTE_CHARS
 
 log = logging.getLogger("gatepost.review")
 
@@ -55,8 +56,12 @@ def review_decide(ref: str):
     if choice not in ("approve", "reject"):
         abort(400, "decision must be approve or reject")
     note = request.form.get("note", "")
+    if len(note) > MAX_NOTE_CHARS:  # the page's textarea stops at the limit
+        abort(400, f"The note is {len(note)} characters; the limit is {MAX_NOTE_CHARS}. "
+                   f"Nothing was changed.")
+    queue = url_for("admin.review_queue")
     back = request.form.get("back", "")
-    back = back if back.startswith("/admin/review") else url_for("admin.review_queue")
+    back = local_path(back, queue) if back.startswith(queue) else queue
     try:
         audit().resolve_review(ref, reviewer=g.user.name, approve=choice == "approve", note=note)
     except UnknownReference:

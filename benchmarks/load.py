@@ -38,8 +38,8 @@ check fails. benchmarks/README.md says what each figure means.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
-import platform
 import secrets
 import shutil
 import sqlite3
@@ -48,10 +48,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,8 +63,33 @@ from load_clients import (  # noqa: E402
     SentPost,
     run_phase,
 )
-from load_counts import Reconciliation, outbox_undelivered, read_only, reconcile  # noqa: E402
-from load_procs import VENV_BIN, Gatepost, MemoryWatch, Microblog, free_port  # noqa: E402
+from load_counts import (  # noqa: E402
+    outbox_undelivered,
+    outbox_waiting,
+    read_only,
+    reconcile,
+)
+from load_procs import (  # noqa: E402
+    VENV_BIN,
+    Gatepost,
+    MemoryWatch,
+    Microblog,
+    cpu_seconds,
+    free_port,
+    machine_busy_seconds,
+)
+from load_report import (  # noqa: E402
+    ScenarioReport,
+    answers_and_errors,
+    decision_times,
+    latency_table,
+    memory_line,
+    print_machine,
+    print_reconciliation,
+    retried_report,
+    timeline,
+    utc_now,
+)
 
 from policies import DEFAULT_POLICY_PATH, load_policy  # noqa: E402
 from proxy.config import Config  # noqa: E402
@@ -75,30 +97,16 @@ from proxy.config import Config  # noqa: E402
 SCENARIOS = ("steady", "upstream-restart", "gatepost-kill")
 CHAOS_AT = 0.35  # of the phase's seconds
 UPSTREAM_DOWN_SECONDS = 3.0
-TARGET_ADDED_P99_MS = 25.0
-TARGET_RSS_MB = 400.0
 
 
-def pct(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100), linear between closest ranks; nan for no values."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+def extra_config() -> dict[str, object]:
+    """Config keys besides the defaults: the per-employee rate limit off, where there is one.
 
-
-@dataclass
-class ScenarioReport:
-    name: str
-    lines: list[str] = field(default_factory=list)
-    ok: bool = True
-
-    def add(self, line: str = "") -> None:
-        self.lines.append(line)
-        print(line, flush=True)
+    The clients send far more than an employee would (each of them hundreds
+    of posts a minute); the limit would answer most of them 429.
+    """
+    known = {f.name for f in dataclasses.fields(Config)}
+    return {"rate_limit_per_minute": 0} if "rate_limit_per_minute" in known else {}
 
 
 class Stage:
@@ -110,11 +118,13 @@ class Stage:
         self.args = args
         self.source = source
         self.microblog = Microblog(work, secrets.token_urlsafe(24), free_port())
-        self.gatepost = Gatepost(work, self.microblog, free_port(), args.threads)
+        self.gatepost = Gatepost(work, self.microblog, free_port(), args.threads,
+                                 extra_config())
         self.authors: list[str] = []
         self.tokens: dict[str, str] = {}
         self.phases: list[PhaseResult] = []
         self.report: ScenarioReport | None = None
+        self.kill_times: list[str] = []  # UTC ISO times Gatepost was SIGKILLed
 
     def event(self, line: str) -> None:
         assert self.report is not None
@@ -144,12 +154,30 @@ class Stage:
             start = time.monotonic()
             thread = threading.Thread(target=chaos, args=(start,), name="chaos")
             thread.start()
+        backlog = Backlog(self.gatepost.db_path) if chaos is not None else None
+        if backlog is not None:
+            backlog.start()
+        cpu_before = self.cpu()
         result = run_phase(phase, target, self.source, self.authors, clients, seconds,
                            give_up_after=self.args.give_up_seconds)
+        if chaos is None:  # the pids stay the same: CPU time is comparable
+            cpu_after = self.cpu()
+            result.cpu = {k: cpu_after[k] - v for k, v in cpu_before.items()
+                          if v is not None and cpu_after.get(k) is not None}
         if thread is not None:
             thread.join()
+        if backlog is not None:
+            backlog.stop()
+            self.event(backlog.summary())
+            self.event(timeline(result))
         self.phases.append(result)
         return result
+
+    def cpu(self) -> dict[str, float | None]:
+        times = os.times()
+        return {"gatepost": cpu_seconds(self.gatepost.pid),
+                "microblog": cpu_seconds(self.microblog.pid),
+                "clients": times.user + times.system, "machine": machine_busy_seconds()}
 
     def gatepost_posts(self) -> list[SentPost]:
         return [p for r in self.phases if r.target == "gatepost" for p in r.posts]
@@ -168,6 +196,49 @@ class Stage:
         self.microblog.stop()
 
 
+class Backlog(threading.Thread):
+    """Samples the outbox's pending rows (read-only) every 0.25 s during a phase.
+
+    Pending rows are the queued ones: a failed attempt behind them, waiting
+    for a retry. Rows being sent for the first time ("sending") are not
+    counted: under load there are always some.
+    """
+
+    def __init__(self, audit_db: Path) -> None:
+        super().__init__(name="backlog", daemon=True)
+        self.audit_db = audit_db
+        self.samples: list[tuple[float, int]] = []  # (seconds since start, rows)
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        started = time.monotonic()
+        while not self._stop_event.wait(0.25):
+            try:
+                self.samples.append((time.monotonic() - started,
+                                     outbox_waiting(self.audit_db)))
+            except sqlite3.Error:
+                pass  # the db may be mid-restart
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+    def summary(self) -> str:
+        if not self.samples:
+            return "outbox backlog: not sampled"
+        peak_t, peak = max(self.samples, key=lambda s: s[1])
+        if peak == 0:
+            return "outbox backlog (pending rows, queued for a retry): none at any sample"
+        busy = [t for t, n in self.samples if n > 0]
+        line = (f"outbox backlog (pending rows, queued for a retry): peak {peak} at "
+                f"t={peak_t:.1f} s")
+        if peak and busy:
+            empty_after = [t for t, n in self.samples if t > busy[-1] and n == 0]
+            line += (f", none left from t={empty_after[0]:.1f} s" if empty_after
+                     else f", still {self.samples[-1][1]} at the end of the phase")
+        return line
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients (16)")
@@ -181,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="how long to wait for the outbox to deliver at the end (120)")
     parser.add_argument("--give-up-seconds", type=float, default=120.0,
                         help="how long past the end a client keeps retrying a post (120)")
+    parser.add_argument("--kills", type=int, default=1,
+                        help="gatepost-kill: how many times to SIGKILL Gatepost in the phase (1)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the scenario folders (dbs, config, server logs)")
     args = parser.parse_args(argv)
@@ -188,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     policy = load_policy(DEFAULT_POLICY_PATH)
     source = PostSource(policy.term_lists)
     base = Path(tempfile.mkdtemp(prefix="gatepost-load-"))
-    print_machine(args)
+    print_machine(args, Config().threads, extra_config())
     reports: list[ScenarioReport] = []
     chosen = SCENARIOS if args.scenario == "all" else (args.scenario,)
     try:
@@ -211,88 +284,26 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if all(r.ok for r in reports) else 1
 
 
-def print_machine(args: argparse.Namespace) -> None:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    threads = args.threads if args.threads is not None else f"{Config().threads} (default)"
-    print("== machine ==")
-    print(f"cores: {os.cpu_count()} ({len(os.sched_getaffinity(0))} usable), {cpu}")
-    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-          f"waitress {metadata.version('waitress')}, requests {metadata.version('requests')}, "
-          f"{platform.system()} {platform.release()}")
-    print(f"gatepost serve: waitress, threads {threads}; upstream: the built-in microblog "
-          "in its own process (waitress, 8 threads); clients: threads of this process")
-    print(f"clients {args.clients}, {args.seconds:g} s per loaded phase, 280-character posts")
-    print("all three processes share the machine's cores: the clients' own time is part "
-          "of every latency, direct and through Gatepost alike")
-
-
 def run_scenario(name: str, stage: Stage, report: ScenarioReport) -> None:
-    args = stage.args
-    n, t = args.clients, args.seconds
+    """Start the servers, run the scenario's phases, drain, then count and check."""
     report.add(f"\n== scenario: {name} ==")
     stage.report = report
     stage.start()
-    watch_pid = lambda: stage.gatepost.pid  # noqa: E731 - follows restarts
-    with MemoryWatch(watch_pid) as memory:
-        # Warm-up: the first posts load lazy parts; not measured, but counted.
+    with MemoryWatch(lambda: stage.gatepost.pid) as memory:  # follows restarts
+        # Warm-up: the first posts load lazy parts; not timed, but counted.
         stage.run("warm-up", stage.gatepost_target(), 2, 2.0)
-        if name == "steady":
-            stage.run("warm-up direct", stage.direct_target(), 2, 1.0)
-            pairs = []
-            for clients, seconds in ((1, max(2.0, t / 2)), (n, t)):
-                direct = stage.run(f"direct {clients}", stage.direct_target(), clients, seconds)
-                through = stage.run(f"gatepost {clients}", stage.gatepost_target(), clients,
-                                    seconds)
-                pairs.append((direct, through))
-            latency_table(report, pairs)
-        elif name == "upstream-restart":
-            def chaos(start: float) -> None:
-                time.sleep(max(0.0, start + CHAOS_AT * t - time.monotonic()))
-                at = time.monotonic() - start
-                stage.microblog.kill()
-                time.sleep(UPSTREAM_DOWN_SECONDS)
-                took = stage.microblog.start()
-                stage.event(
-                    f"microblog SIGKILLed at t={at:.1f} s, started again at "
-                    f"t={at + UPSTREAM_DOWN_SECONDS:.1f} s, answering {took:.1f} s later "
-                    f"(down {UPSTREAM_DOWN_SECONDS + took:.1f} s)")
-            result = stage.run(f"gatepost {n}", stage.gatepost_target(), n, t, chaos)
-            latency_table(report, [(None, result)])
-        else:
-            def chaos(start: float) -> None:
-                time.sleep(max(0.0, start + CHAOS_AT * t - time.monotonic()))
-                at = time.monotonic() - start
-                old = stage.gatepost.pid
-                memory.sample()
-                stage.gatepost.kill()
-                took = stage.gatepost.start()
-                stage.event(
-                    f"gatepost serve (pid {old}) SIGKILLed at t={at:.1f} s; a new one "
-                    f"(pid {stage.gatepost.pid}) answered /healthz {took:.1f} s later")
-            result = stage.run(f"gatepost {n}", stage.gatepost_target(), n, t, chaos)
-            latency_table(report, [(None, result)])
+        PHASES[name](stage, memory)
         waited, left = stage.drain()
         memory.sample()
-    stage.event(f"outbox drained in {waited:.1f} s after the clients stopped"
-                        if not left else
-                        f"outbox NOT drained: {left} row(s) undelivered after {waited:.0f} s")
+    stage.event(f"outbox drained in {waited:.1f} s after the clients stopped" if not left
+                else f"outbox NOT drained: {left} row(s) undelivered after {waited:.0f} s")
     undelivered = undelivered_rows(stage) if left else []
     stage.stop()
     answers_and_errors(report, stage)
-    report.add(f"  gatepost serve memory: RSS peak {memory.peak_kb / 1024:.0f} MB sampled "
-               f"every 0.2 s, VmHWM {memory.hwm_kb / 1024:.0f} MB, last RSS "
-               f"{memory.last_kb / 1024:.0f} MB, {memory.threads} OS threads "
-               f"(target: under {TARGET_RSS_MB:.0f} MB per worker: "
-               f"{'PASS' if memory.hwm_kb / 1024 < TARGET_RSS_MB else 'MISS'})")
+    memory_line(report, memory)
     decision_times(report, stage)
+    if stage.kill_times:
+        retried_report(report, stage)
     rec = reconcile(stage.gatepost_posts(), stage.gatepost.db_path,
                     (stage.gatepost.data_dir / "secret_key").read_text().strip(),
                     stage.microblog.db_path)
@@ -305,60 +316,61 @@ def run_scenario(name: str, stage: Stage, report: ScenarioReport) -> None:
     report.ok = rec.ok
 
 
-def latency_table(report: ScenarioReport,
-                  pairs: list[tuple[PhaseResult | None, PhaseResult]]) -> None:
-    report.add(f"  {'phase':<34}{'clients':>8}{'answers':>9}{'req/s':>8}"
-               f"{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
-
-    def row(label: str, result: PhaseResult, values: list[float], count: int) -> None:
-        rate = result.answered / result.seconds if result.seconds else 0.0
-        report.add(f"  {label:<34}{result.clients:>8}{count:>9}{rate:>8.1f}"
-                   f"{pct(values, 50):>9.1f}{pct(values, 99):>9.1f}"
-                   f"{max(values, default=float('nan')):>9.1f}")
-
-    for direct, through in pairs:
-        if direct is not None:
-            values = direct.latencies.get("posted", [])
-            row("direct to the microblog", direct, values, len(values))
-        every = through.all_latencies()
-        row("through Gatepost, every answer", through, every, len(every))
-        for answer in ("delivered", "queued", "held", "blocked"):
-            values = through.latencies.get(answer, [])
-            if values:
-                label = {"delivered": "200 delivered", "queued": "202 queued",
-                         "held": "202 held (flag)", "blocked": "422 blocked"}[answer]
-                report.add(f"    {label:<32}{'':>8}{len(values):>9}{'':>8}"
-                           f"{pct(values, 50):>9.1f}{pct(values, 99):>9.1f}"
-                           f"{max(values):>9.1f}")
-        if direct is not None:
-            d = direct.latencies.get("posted", [])
-            g = through.latencies.get("delivered", [])
-            a50, a99 = pct(g, 50) - pct(d, 50), pct(g, 99) - pct(d, 99)
-            verdict = "PASS" if a99 < TARGET_ADDED_P99_MS else "MISS"
-            report.add(f"    added latency, {through.clients} client(s): p50 {a50:+.1f} ms, "
-                       f"p99 {a99:+.1f} ms (target p99 < {TARGET_ADDED_P99_MS:.0f} ms: "
-                       f"{verdict})")
-    report.add("    added latency = percentile of Gatepost's 200-delivered answers minus the "
-               "same percentile of direct posts, each measured by the client around its "
-               "HTTP request (a difference of percentiles, not a percentile of differences)")
+def steady(stage: Stage, memory: MemoryWatch) -> None:
+    """Direct to the upstream, then through Gatepost: 1 client, then N."""
+    n, t = stage.args.clients, stage.args.seconds
+    stage.run("warm-up direct", stage.direct_target(), 2, 1.0)
+    pairs = []
+    for clients, seconds in ((1, max(2.0, t / 2)), (n, t)):
+        direct = stage.run(f"direct {clients}", stage.direct_target(), clients, seconds)
+        through = stage.run(f"gatepost {clients}", stage.gatepost_target(), clients, seconds)
+        pairs.append((direct, through))
+    latency_table(stage.report, pairs)
 
 
-def answers_and_errors(report: ScenarioReport, stage: Stage) -> None:
-    for result in stage.phases:
-        answers = Counter(p.answer or "unanswered" for p in result.posts)
-        retried = sum(1 for p in result.posts if p.attempts > 1)
-        errors = ", ".join(f"{k} {v}" for k, v in result.errors.most_common()) or "none"
-        report.add(f"  {result.phase:<16} {result.clients:>2} client(s) {result.seconds:5.1f} s: "
-                   f"{len(result.posts)} posts, "
-                   + ", ".join(f"{k} {v}" for k, v in sorted(answers.items()))
-                   + f"; failed attempts: {errors}; posts retried {retried}")
+def upstream_restart(stage: Stage, memory: MemoryWatch) -> None:
+    """N clients through Gatepost; the microblog SIGKILLed and restarted 3 s later."""
+    n, t = stage.args.clients, stage.args.seconds
+
+    def chaos(start: float) -> None:
+        time.sleep(max(0.0, start + CHAOS_AT * t - time.monotonic()))
+        at = time.monotonic() - start
+        stage.microblog.kill()
+        time.sleep(UPSTREAM_DOWN_SECONDS)
+        took = stage.microblog.start()
+        stage.event(f"microblog SIGKILLed at t={at:.1f} s, started again at "
+                    f"t={at + UPSTREAM_DOWN_SECONDS:.1f} s, answering {took:.1f} s later "
+                    f"(down {UPSTREAM_DOWN_SECONDS + took:.1f} s)")
+
+    result = stage.run(f"gatepost {n}", stage.gatepost_target(), n, t, chaos)
+    latency_table(stage.report, [(None, result)])
 
 
-def decision_times(report: ScenarioReport, stage: Stage) -> None:
-    with read_only(stage.gatepost.db_path) as conn:
-        values = [r[0] for r in conn.execute("SELECT total_ms FROM decisions")]
-    report.add(f"  scan+decide inside Gatepost (decisions.total_ms, {len(values)} posts): "
-               f"p50 {pct(values, 50):.1f} ms, p99 {pct(values, 99):.1f} ms")
+def gatepost_kill(stage: Stage, memory: MemoryWatch) -> None:
+    """N clients through Gatepost; `gatepost serve` SIGKILLed and restarted at once."""
+    n, t = stage.args.clients, stage.args.seconds
+    kills = max(1, stage.args.kills)
+    fractions = [CHAOS_AT] if kills == 1 else [0.2 + 0.6 * i / (kills - 1)
+                                                for i in range(kills)]
+
+    def chaos(start: float) -> None:
+        for fraction in fractions:
+            time.sleep(max(0.0, start + fraction * t - time.monotonic()))
+            at = time.monotonic() - start
+            old = stage.gatepost.pid
+            memory.sample()
+            stage.kill_times.append(utc_now())
+            stage.gatepost.kill()
+            took = stage.gatepost.start()
+            stage.event(f"gatepost serve (pid {old}) SIGKILLed at t={at:.1f} s; a new one "
+                        f"(pid {stage.gatepost.pid}) answered /healthz {took:.1f} s later")
+
+    result = stage.run(f"gatepost {n}", stage.gatepost_target(), n, t, chaos)
+    latency_table(stage.report, [(None, result)])
+
+
+PHASES = {"steady": steady, "upstream-restart": upstream_restart,
+          "gatepost-kill": gatepost_kill}
 
 
 def undelivered_rows(stage: Stage) -> list[str]:
@@ -391,20 +403,6 @@ def log_leaks(stage: Stage) -> list[str]:
         elif post.item and len(post.item) >= 8 and post.item in log:
             found.append(post.item)
     return found
-
-
-def print_reconciliation(report: ScenarioReport, rec: Reconciliation,
-                         undelivered: list[str]) -> None:
-    report.add("  counts:")
-    for label, value in rec.rows:
-        report.add(f"    {label:<60} {value}")
-    report.add("  checks:")
-    for name, ok, detail in rec.checks:
-        report.add(f"    {'ok  ' if ok else 'FAIL'} {name}" + (f": {detail}" if detail else ""))
-    for line in rec.warnings:
-        report.add(f"    note: {line}")
-    for line in undelivered + rec.problems:
-        report.add(f"    problem: {line}")
 
 
 if __name__ == "__main__":

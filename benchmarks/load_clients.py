@@ -18,6 +18,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
@@ -45,6 +46,8 @@ class SentPost:
     action: str | None = None  # the decision: allow | redact | flag | block
     ref: str | None = None
     attempts: int = 0  # requests sent for it, the answered one included
+    first_sent: str = ""  # UTC ISO time of the first attempt (as the audit db writes times)
+    answered_at: float | None = None  # time.monotonic() of the answer
     failed: list[str] = field(default_factory=list)  # kinds of the failed attempts
 
 
@@ -145,6 +148,7 @@ class PhaseResult:
     errors: Counter = field(default_factory=Counter)  # failed attempts by kind
     started: float = 0.0
     stopped: float = 0.0  # when the last client finished
+    cpu: dict[str, float] = field(default_factory=dict)  # process -> CPU seconds in the phase
 
     @property
     def seconds(self) -> float:
@@ -194,6 +198,7 @@ def run_phase(phase: str, target: Target, source: PostSource, authors: list[str]
 def _send(session: requests.Session, target: Target, post: SentPost, give_up_at: float,
           result: PhaseResult, lock: threading.Lock, rng: random.Random) -> None:
     url, headers, body = target.request(post)
+    post.first_sent = datetime.now(UTC).isoformat(timespec="milliseconds")
     while True:
         post.attempts += 1
         started = time.perf_counter()
@@ -204,9 +209,19 @@ def _send(session: requests.Session, target: Target, post: SentPost, give_up_at:
             kind = error_kind(exc)
         else:
             ms = (time.perf_counter() - started) * 1000
+            if resp.status_code == 429:  # rate limited: wait as told, then the same again
+                kind = "HTTP 429"
+                post.failed.append(kind)
+                with lock:
+                    result.errors[kind] += 1
+                if time.monotonic() > give_up_at:
+                    return
+                time.sleep(retry_after(resp))
+                continue
             if resp.status_code < 500:
                 target.classify(post, resp)
                 post.status = resp.status_code
+                post.answered_at = time.monotonic()
                 with lock:
                     result.latencies.setdefault(post.answer or "?", []).append(ms)
                 return
@@ -218,6 +233,14 @@ def _send(session: requests.Session, target: Target, post: SentPost, give_up_at:
             return  # unanswered: reported as such
         # Back off a little, with jitter, as a client retrying a lost answer would.
         time.sleep(min(1.0, 0.05 * 2 ** min(len(post.failed), 5)) * (0.5 + rng.random()))
+
+
+def retry_after(resp: requests.Response) -> float:
+    """Seconds a 429 asks to wait (1 if it does not say in seconds), at most 60."""
+    try:
+        return max(0.0, min(60.0, float(resp.headers.get("Retry-After", "1"))))
+    except ValueError:
+        return 1.0
 
 
 def error_kind(exc: requests.RequestException) -> str:

@@ -117,7 +117,8 @@ class Gatepost(Service):
 
     name = "gatepost"
 
-    def __init__(self, work: Path, upstream: Microblog, port: int, threads: int | None) -> None:
+    def __init__(self, work: Path, upstream: Microblog, port: int, threads: int | None,
+                 extra: dict[str, object] | None = None) -> None:
         self.data_dir = work / "gatepost-data"
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.db_path = self.data_dir / "audit.db"
@@ -134,6 +135,7 @@ class Gatepost(Service):
         ]
         if threads is not None:
             lines.append(f"threads: {threads}")
+        lines += [f"{k}: {v}" for k, v in (extra or {}).items()]
         config.write_text("\n".join(lines) + "\n", encoding="utf-8")
         self.config_path = config
         argv = [str(VENV_BIN / "gatepost"), "serve", "--config", str(config)]
@@ -197,6 +199,23 @@ def proc_status(pid: int) -> dict[str, int]:
         if key in ("VmRSS", "VmHWM", "Threads"):
             out[key] = int(value.split()[0])
     return out
+
+
+def cpu_seconds(pid: int | None) -> float | None:
+    """User plus system CPU seconds a process has used so far (/proc), None if gone."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores have been busy since boot (/proc/stat: all but idle and iowait)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def _serve_microblog(argv: list[str]) -> None:

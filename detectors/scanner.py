@@ -1,5 +1,11 @@
 """The orchestrator: run every detector on the views of a post it needs, time each,
 map findings back to the original text, keep going on errors.
+
+Each detector has a time budget (wall time per post). Python cannot stop a
+running detector from outside its thread, so the budget is enforced when the
+detector returns: one that took longer counts as failed, and its findings are
+dropped, like those of one that raised. Policy patterns are also pre-empted
+inside the call, by the regex module's timeout (detectors.patterns).
 """
 
 from __future__ import annotations
@@ -7,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -26,6 +32,7 @@ if TYPE_CHECKING:
 # assumed to quote it, and is withheld: errors are logged and audited.
 QUOTE_WINDOW = 8
 CACHE_SIZE = 2048
+BUDGET_MS = 2000.0  # per detector, per post; config key detector_budget_ms
 
 # Which views of a post each detector reads (see detectors.normalize.Views).
 # Patterns also read the raw text: an admin's regex may target characters that
@@ -46,9 +53,10 @@ class ScanResult:
     """What the detectors found in one post.
 
     findings: sorted by (start, end); offsets into the original text.
-    timings_ms: detector name -> wall time of its detect() call, in milliseconds.
-    errors: detector name -> "ExceptionClass: message" (never post text). Any
-    error means the scan is incomplete and the caller must fail closed.
+    timings_ms: detector name -> wall time of its detect() calls, in milliseconds.
+    errors: detector name -> "ExceptionClass: message" (never post text) for a
+    detector that raised, or "exceeded its time budget of N ms (took T ms)".
+    Any error means the scan is incomplete and the caller must fail closed.
     """
 
     findings: tuple[Finding, ...]
@@ -63,12 +71,23 @@ class ScanResult:
 class Scanner:
     """Runs detectors in order; a failing detector is recorded, not fatal.
 
-    Results of complete scans are cached by text (LRU, cache_size entries): a
-    Scanner is built per policy version, so the cache is too.
+    A detector fails if it raises or takes longer than budget_ms (0: no
+    budget); clock is the timer (tests pass a fake). Results of complete scans
+    are cached by text (LRU, cache_size entries): a Scanner is built per
+    policy version, so the cache is too.
     """
 
-    def __init__(self, detectors: Sequence[Detector], cache_size: int = CACHE_SIZE) -> None:
+    def __init__(
+        self,
+        detectors: Sequence[Detector],
+        cache_size: int = CACHE_SIZE,
+        *,
+        budget_ms: float = BUDGET_MS,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
         self.detectors = tuple(detectors)
+        self.budget_ms = budget_ms
+        self.clock = clock
         self._cache = ResultCache(cache_size)
 
     def scan(self, text: str) -> ScanResult:
@@ -86,15 +105,23 @@ class Scanner:
         timings: dict[str, float] = {}
         errors: dict[str, str] = {}
         for detector in self.detectors:
-            started = time.perf_counter()
+            started = self.clock()
             try:
-                for view in views.select(VIEWS_BY_DETECTOR.get(detector.name, RAW_ONLY)):
-                    for finding in detector.detect(view.text):
-                        keep_best(best, locate(finding, view, text))
+                found = [
+                    locate(finding, view, text)
+                    for view in views.select(VIEWS_BY_DETECTOR.get(detector.name, RAW_ONLY))
+                    for finding in detector.detect(view.text)
+                ]
             except Exception as exc:  # any failure must hold the post, not crash the scan
                 errors[detector.name] = describe_error(exc, text)
-            finally:
-                timings[detector.name] = (time.perf_counter() - started) * 1000
+                found = []
+            timings[detector.name] = elapsed = (self.clock() - started) * 1000
+            if self.budget_ms and elapsed > self.budget_ms and detector.name not in errors:
+                errors[detector.name] = (f"exceeded its time budget of "
+                                         f"{self.budget_ms:.0f} ms (took {elapsed:.0f} ms)")
+                found = []  # not trusted: the post is held whole for review
+            for finding in found:
+                keep_best(best, finding)
         findings = sorted(best.values(), key=lambda f: (f.start, f.end))
         return ScanResult(
             findings=tuple(findings),
@@ -173,10 +200,12 @@ def build_scanner(
     patterns: Mapping[str, str],
     pii_entities: Iterable[str],
     secret_labels: Iterable[str] | None = None,
+    budget_ms: float = BUDGET_MS,
 ) -> Scanner:
     """Assemble the detectors a compiled policy needs; those with nothing to find are left out.
 
     secret_labels: None means the whole catalogue; an empty collection, none.
+    budget_ms: each detector's time budget per post (0: none).
     """
     detectors: list[Detector] = []
     entities = tuple(pii_entities)
@@ -191,4 +220,4 @@ def build_scanner(
         detectors.append(TermDetector(term_lists))
     if patterns:
         detectors.append(PatternDetector(patterns))
-    return Scanner(detectors)
+    return Scanner(detectors, budget_ms=budget_ms)

@@ -23,6 +23,7 @@ import yaml
 from detectors import registry
 from policies.model import Match, Rule, Scope, Unless
 from policies.nodes import Checker, hint, join, line_of, misspelt_only
+from policies.regex_safety import backtracking_risk
 from policies.types import Action
 
 ACTIONS = tuple(a.value for a in Action)
@@ -187,12 +188,16 @@ def _patterns(
     for i, (pattern, item) in enumerate(chk.strings(node, path) or ()):
         try:
             compiled = re.compile(pattern)  # its error messages say more
-            regex.compile(pattern)  # the engine the patterns detector runs
+            runs = regex.compile(pattern)  # the engine the patterns detector runs
         except (re.error, regex.error) as exc:
             chk.error(item, join(path, i), f'invalid regex "{pattern}": {exc}')
             continue
         if compiled.fullmatch(""):
             chk.error(item, join(path, i), f'regex "{pattern}" matches empty text')
+            continue
+        risk = backtracking_risk(pattern, runs)
+        if risk is not None:
+            chk.error(item, join(path, i), f'regex "{pattern}" {risk}')
             continue
         out.patterns[f"{label}:{i}"] = pattern
         labels.append(f"{label}:{i}")

@@ -14,8 +14,10 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from admin_ui.auth import LoginThrottle
 from audit import AuditLog
 from detectors import build_analyzer, build_scanner
+from detectors.scanner import BUDGET_MS
 from policies import Policy, load_policy
 from proxy.config import Config
 from proxy.errors import ConfigError
@@ -23,6 +25,8 @@ from proxy.gateway import Engine, Gateway
 from proxy.http import install_title_case_reasons
 from proxy.outbox import Outbox
 from proxy.policy_edit import PolicyEditor
+from proxy.ratelimit import RateLimiter
+from proxy.ratelimit import install as install_rate_limiter
 from proxy.reload import PolicyWatcher, read_lists
 from proxy.retention import RetentionWorker
 from proxy.upstream import build_upstream
@@ -36,10 +40,12 @@ def shared_analyzer(model: str) -> Any:
     return build_analyzer(model)
 
 
-def build_engine(policy: Policy, analyzer: Any | None, seq: int = 0) -> Engine:
+def build_engine(policy: Policy, analyzer: Any | None, seq: int = 0, *,
+                 budget_ms: float = BUDGET_MS) -> Engine:
     """Compile the scanner a policy needs (automaton, patterns) once.
 
-    seq is the policy's number in the audit db's policy_versions, if recorded.
+    seq is the policy's number in the audit db's policy_versions, if recorded;
+    budget_ms each detector's time budget per post (config detector_budget_ms).
     """
     scanner = build_scanner(
         analyzer,
@@ -47,6 +53,7 @@ def build_engine(policy: Policy, analyzer: Any | None, seq: int = 0) -> Engine:
         patterns=policy.patterns,
         pii_entities=policy.pii_entities,
         secret_labels=policy.secret_labels,
+        budget_ms=budget_ms,
     )
     return Engine(policy=policy, scanner=scanner, seq=seq)
 
@@ -58,7 +65,7 @@ def engine_builder(config: Config, analyzer: Any | None) -> Callable[[Policy], E
         chosen = analyzer
         if chosen is None and policy.pii_entities:
             chosen = shared_analyzer(config.spacy_model)
-        return build_engine(policy, chosen)
+        return build_engine(policy, chosen, budget_ms=config.detector_budget_ms)
 
     return build
 
@@ -107,6 +114,8 @@ def create_app(config: Config | None = None, *, analyzer: Any | None = None) -> 
                                                             build, watcher)
     app.extensions["gatepost.outbox"] = outbox  # .stop() ends its worker
     app.extensions["gatepost.retention"] = RetentionWorker(audit, config.retention_days)
+    app.extensions["gatepost.login_throttle"] = LoginThrottle(config.login_attempts)
+    install_rate_limiter(app, RateLimiter(config.rate_limit_per_minute, config.rate_limit_burst))
     _register(app)
     log.info("policy %r version %s (seq %d) in force", policy.name, policy.version, seq)
     watcher.start()
@@ -143,12 +152,15 @@ def _register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        limit = app.config["MAX_CONTENT_LENGTH"]
+        too_large = f"The request body is over the limit of {limit} bytes"
         if _is_page(request.path):
-            return _error_page(exc.code or 500, exc.description), exc.code
+            message = too_large if exc.code == 413 else exc.description
+            return _error_page(exc.code or 500, message), exc.code
         messages = {
             404: "Record not found",
             405: "Method not allowed on this path",
-            413: f"The request body is over the limit of {app.config['MAX_CONTENT_LENGTH']} bytes",
+            413: too_large,
         }
         return jsonify(error=messages.get(exc.code, exc.description)), exc.code
 

@@ -20,7 +20,11 @@ def bearer_token() -> str | None:
 
 
 def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Let the view run only for a known token; sets g.employee."""
+    """Let the view run only for a known token; sets g.employee.
+
+    A POST (posting, scanning, appealing) also counts against the employee's
+    rate limit, before anything is scanned; over it, RateLimited (429).
+    """
 
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
@@ -31,6 +35,9 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
         if user is None:
             raise Unauthorized("the token is not valid (revoked, mistyped or unknown)")
         g.employee = user
+        limiter = current_app.extensions.get("gatepost.rate_limiter")
+        if limiter is not None and request.method == "POST":
+            limiter.check(user.name)
         return view(*args, **kwargs)
 
     return wrapped

@@ -75,7 +75,18 @@ class Config:
     )
     login_attempts: int = _setting(
         5, "Failed admin UI logins allowed per user name and address in 15 minutes "
-        "before further tries are refused for the rest of that window."
+        "before further tries are refused for the rest of that window (0: no limit)."
+    )
+    rate_limit_per_minute: int = _setting(
+        60, "Posting and scanning requests each employee may send a minute, in every "
+        "dialect; more are refused with 429 and Retry-After (0: no limit)."
+    )
+    rate_limit_burst: int = _setting(
+        20, "Requests an employee may send at once before the per-minute rate applies."
+    )
+    detector_budget_ms: int = _setting(
+        2000, "Wall time one detector may take on one post; a detector that returns later "
+        "counts as failed and the post is held for review (0: no budget)."
     )
 
     def __post_init__(self) -> None:
@@ -83,6 +94,11 @@ class Config:
             raise ConfigError("preview_posts must be at least 1")
         if self.retention_days < 0:
             raise ConfigError("retention_days must be 0 (keep forever) or a number of days")
+        for key in ("login_attempts", "rate_limit_per_minute", "detector_budget_ms"):
+            if getattr(self, key) < 0:
+                raise ConfigError(f"{key} must be 0 (no limit) or a positive number")
+        if self.rate_limit_burst < 1:
+            raise ConfigError("rate_limit_burst must be at least 1")
         if self.upstream_dialect not in UPSTREAM_DIALECTS:
             raise ConfigError(
                 f"upstream_dialect must be one of {', '.join(UPSTREAM_DIALECTS)}, "

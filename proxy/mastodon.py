@@ -9,6 +9,9 @@ employee's Gatepost token as their access token. They get:
   the shape every Mastodon client shows to its user.
 - `GET /api/v1/instance`, `GET /api/v2/instance` (with or without a trailing
   slash) and `GET /api/v1/accounts/verify_credentials` (the employee).
+- Bad input (docs/clients.md#bad-input): fields Gatepost does not forward
+  are ignored, a forwarded field of the wrong type is 422 "Validation failed",
+  a malformed body 400 (proxy/http.py decides), another content type 415.
 - Anything else under /api/v1 or /api/v2: 404 `{"error": "Record not found"}`
   (the app-wide handler), and a bad token: 401 `{"error": "The access token is
   invalid"}`.
@@ -36,9 +39,9 @@ from werkzeug.datastructures import MultiDict
 
 from policies import Action, Post
 from proxy.auth import token_required
-from proxy.errors import BadRequest, ProxyError
+from proxy.errors import ProxyError, UnsupportedMediaType
 from proxy.gateway import Gateway, Outcome
-from proxy.http import decode_json_object
+from proxy.http import FORM_TYPES, check_characters, decode_json_object, read_form
 from proxy.present import appeal_hint
 
 log = logging.getLogger("gatepost.mastodon")
@@ -67,11 +70,22 @@ def _gateway() -> Gateway:
 
 
 def _form_or_json() -> Mapping[str, Any]:
-    """The body as a mapping: JSON object, or form fields (lists kept)."""
+    """The body as a mapping: JSON object, or form fields (lists kept).
+
+    An empty body is an empty mapping, so it gets Mastodon's own answer
+    ("Text can't be blank"); a body in another content type is a 415.
+    """
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
     if request.is_json:
-        raw = request.get_data(cache=True)
-        return decode_json_object(raw) if raw.strip() else {}
-    return MultiDict(request.form)
+        return decode_json_object(raw)
+    if request.mimetype in FORM_TYPES:
+        return read_form(request)
+    raise UnsupportedMediaType(
+        f"expected a form or JSON body (Content-Type: {', '.join(FORM_TYPES)} or "
+        f"application/json), got {request.mimetype or 'no content type'}"
+    )
 
 
 def _get(data: Mapping[str, Any], name: str) -> Any:
@@ -94,7 +108,7 @@ def _string(data: Mapping[str, Any], name: str) -> str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ValidationFailed(f"Validation failed: {name} must be a string")
-    return str(value)
+    return check_characters(str(value), name)
 
 
 def parse_bool(value: Any, name: str) -> bool | None:
@@ -131,7 +145,7 @@ def _poll(data: Mapping[str, Any]) -> dict[str, Any] | None:
         isinstance(o, str) and o.strip() for o in options
     ):
         raise ValidationFailed("Validation failed: poll options must be a list of texts")
-    poll: dict[str, Any] = {"options": list(options)}
+    poll: dict[str, Any] = {"options": [check_characters(o, "poll options") for o in options]}
     if raw.get("expires_in") is not None:
         try:
             poll["expires_in"] = int(raw["expires_in"])
@@ -179,11 +193,6 @@ def parse_status_request(data: Mapping[str, Any], max_chars: int) -> tuple[str, 
         raise ValidationFailed(
             f"Validation failed: Text character limit of {max_chars} exceeded ({total})"
         )
-    for text in (status, params.get("spoiler_text", ""), *(poll or {}).get("options", ())):
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise BadRequest("the text is not valid Unicode (a lone surrogate)") from exc
     return status, params
 
 

@@ -19,11 +19,20 @@ from proxy import present
 from proxy.auth import token_required
 from proxy.errors import ProxyError
 from proxy.gateway import Evaluation, Gateway, Outcome
-from proxy.http import json_error, read_json_object, require_text
+from proxy.http import (
+    json_error,
+    optional_text,
+    read_json_object,
+    refuse_unknown_fields,
+    require_text,
+)
 
 bp = Blueprint("native", __name__, url_prefix="/api")
 log = logging.getLogger("gatepost.appeals")
 
+#: The fields each body takes: Gatepost's own contract, so anything else is refused.
+POST_FIELDS = ("text",)
+APPEAL_FIELDS = ("justification", "text")
 #: Appeal errors and the status each answers with (a ValueError: 400).
 APPEAL_STATUS = {UnknownReference: 404, NotAppealable: 409, AlreadyAppealed: 409,
                  AppealTextMismatch: 422}
@@ -36,6 +45,7 @@ def _gateway() -> Gateway:
 def _post_from_request() -> Post:
     data = read_json_object(request)
     text = require_text(data, "text", current_app.config["GATEPOST"].max_post_chars)
+    refuse_unknown_fields(data, POST_FIELDS)
     user = g.employee
     return Post(author=user.name, text=text, groups=user.groups, meta={"dialect": "native"})
 
@@ -105,14 +115,12 @@ def _answer(outcome: Outcome):
 def appeal(ref: str):
     """{"justification": ..., "text": the post as sent (for a blocked post)} -> 201."""
     body = read_json_object(request)
-    fields = {k: body.get(k) or "" for k in ("justification", "text")}
-    wrong = [k for k, v in fields.items() if not isinstance(v, str)]
-    if wrong:
-        return json_error(f"{wrong[0]} must be a string", 400)
+    justification = optional_text(body, "justification") or ""
+    text = optional_text(body, "text") or None
+    refuse_unknown_fields(body, APPEAL_FIELDS)
     try:
         item = _gateway().audit.open_appeal(ref, author=g.employee.name,
-                                            justification=fields["justification"],
-                                            text=fields["text"] or None)
+                                            justification=justification, text=text)
     except (AuditError, ValueError) as exc:
         message = str(exc)
         return json_error(message[:1].upper() + message[1:], APPEAL_STATUS.get(type(exc), 400))

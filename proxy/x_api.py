@@ -23,7 +23,7 @@ from policies import Action, Post
 from proxy.auth import token_required
 from proxy.errors import BadRequest, ProxyError
 from proxy.gateway import Gateway, Outcome
-from proxy.http import read_json_object, require_text
+from proxy.http import check_characters, json_type, read_json_object, require_text
 from proxy.present import appeal_hint
 
 bp = Blueprint("x_api", __name__, url_prefix="/2")
@@ -115,7 +115,7 @@ def tweet_params(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 
 def _object(value: Any, field: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise BadRequest(f'field "{field}" must be an object, not {type(value).__name__}')
+        raise BadRequest(f'field "{field}" must be an object, not {json_type(value)}')
     return value
 
 
@@ -136,6 +136,7 @@ def _poll_options(value: Any) -> list[str]:
             raise BadRequest(
                 f'each of "poll.options" must be a string of 1 to {POLL_OPTION_CHARS} characters'
             )
+        check_characters(option, "poll.options")
     return list(value)
 
 

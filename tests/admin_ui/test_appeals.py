@@ -91,7 +91,7 @@ def test_appealing_a_held_post_adds_the_justification_without_the_text(
     ("body", "status", "message"),
     [
         ({"justification": ""}, 400, "A justification is required"),
-        ({"justification": 7}, 400, "justification must be a string"),
+        ({"justification": 7}, 400, '"justification" must be a string'),
         ({"justification": "x" * 2001, "text": BLOCKED}, 400, "over 2000 characters"),
         ({"justification": "why", "text": "Falcon ships soon"}, 422, "not the text"),
     ],

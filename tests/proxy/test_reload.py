@@ -41,6 +41,7 @@ def _serve(tmp_path: Path, policy_dir: Path, microblog, analyzer, reload_s: floa
         data_dir=tmp_path / "data", policy_path=policy_dir / "policy.yaml",
         upstream_url=microblog.url, upstream_token="upstream-token",
         policy_reload_seconds=reload_s,
+        rate_limit_per_minute=0,  # the stream test sends 200 posts in seconds
     )  # fmt: skip
     live = LiveServer.start(create_app(config, analyzer=analyzer))
     _, token = live.app.extensions["gatepost.audit"].add_user("dana", "employee")
