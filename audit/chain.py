@@ -38,7 +38,8 @@ class ChainReport:
 
 # Columns added after rows were first hashed: left out of the hash while NULL,
 # so rows written before the column existed still verify.
-LATER_COLUMNS = frozenset({"policy_seq", "text_sha256", "details_sha256", "text_mac"})
+LATER_COLUMNS = frozenset({"policy_seq", "text_sha256", "details_sha256", "text_mac",
+                           "client_key"})
 # Columns that change after the row is sealed, by design (retention).
 UNHASHED = frozenset({"hash", "text_removed_at"})
 

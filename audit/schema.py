@@ -32,6 +32,9 @@ TABLES: dict[str, dict] = {
             # HMAC-SHA256 of the raw text under the app's secret key: an appeal
             # proves it carries the blocked post's own text without Gatepost keeping it
             "text_mac": str,
+            # the client's Idempotency-Key scoped to its author (proxy.gateway.upstream_key):
+            # a resubmission of a held or blocked post is answered from this decision
+            "client_key": str,
             "prev_hash": str,
             "hash": str,
         },
@@ -40,7 +43,7 @@ TABLES: dict[str, dict] = {
         # (action) alone is ordered by rowid = seq: the log's "newest first by
         # action" walks it instead of sorting every matching row.
         "index": [["created_at"], ["author", "created_at"], ["action", "created_at"],
-                  ["action"]],
+                  ["action"], ["client_key"]],
     },
     # Review and retention events, in the same hash chain as decisions (one
     # seq for both tables): appealed, approved, rejected, retention.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import sqlite3
 from collections.abc import Mapping
@@ -54,6 +55,7 @@ class AuditLog(OutboxMixin, ReviewMixin, UsersMixin, SearchMixin, StatsMixin, Re
         self.path = Path(path)
         self.password_hasher = password_hasher or PasswordHasher()
         self.text_key = text_key
+        _create_private(self.path)
         self.store = Store(self.path)
         with self.store.write() as db:
             create_tables(db)
@@ -77,6 +79,7 @@ class AuditLog(OutboxMixin, ReviewMixin, UsersMixin, SearchMixin, StatsMixin, Re
         policy_seq: int | None = None,
         release_text: str | None = None,
         release_params: Mapping[str, object] | None = None,
+        client_key: str | None = None,
     ) -> None:
         """Record a decision, its rules and findings, and queue the post, atomically.
 
@@ -85,7 +88,8 @@ class AuditLog(OutboxMixin, ReviewMixin, UsersMixin, SearchMixin, StatsMixin, Re
         approves (default: the text, no fields). A given outbox_text
         (allow/redact) goes to the outbox. The decisions row keeps only
         masked text. policy_seq is the policy_versions seq the decision was
-        made under (its content hash is decision.policy_version).
+        made under (its content hash is decision.policy_version). client_key:
+        the client's Idempotency-Key scoped to its author, if it sent one.
         """
         now = utc_now()
         row = records.decision_row(
@@ -103,6 +107,7 @@ class AuditLog(OutboxMixin, ReviewMixin, UsersMixin, SearchMixin, StatsMixin, Re
         finding_rows = records.finding_rows(ref, post, decision)
         row["details_sha256"] = chain.details_digest(rule_rows, finding_rows)
         row["text_mac"] = self.text_mac(post.author, post.text)
+        row["client_key"] = client_key
         try:
             with self.store.write() as db:
                 db["decisions"].insert(chain.seal(db, row))
@@ -136,6 +141,12 @@ class AuditLog(OutboxMixin, ReviewMixin, UsersMixin, SearchMixin, StatsMixin, Re
             result["outbox"] = self.outbox_entry(ref)
             result["review"] = self.review_entry(ref)
         return result
+
+    def decision_for_key(self, client_key: str) -> dict | None:
+        """The decision recorded for this scoped Idempotency-Key, if any (its row only)."""
+        with self.store.read() as db:
+            rows = list(db["decisions"].rows_where("client_key = ?", [client_key], limit=1))
+        return records.decode(rows[0]) if rows else None
 
     def recent_decisions(self, limit: int = 50) -> list[dict]:
         """The newest decisions rows first (without rules/findings)."""
@@ -222,4 +233,12 @@ class AuditLog(OutboxMixin, ReviewMixin, UsersMixin, SearchMixin, StatsMixin, Re
 
 def _policy_row(row: dict) -> dict:
     return {**row, "lists": json.loads(row["lists"]) if row.get("lists") else None}
+
+
+def _create_private(path: Path) -> None:
+    """Create a new db file readable by its owner only (SQLite's -wal and -shm
+    files take the db file's permissions): it holds held posts' raw text and
+    upstream credentials."""
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 

@@ -78,7 +78,7 @@ def create_app(config: Config | None = None, *, analyzer: Any | None = None) -> 
             "no upstream: set upstream_url and upstream_token, or run `gatepost serve`, "
             "which starts the built-in microblog"
         )
-    config.data_dir.mkdir(parents=True, exist_ok=True)
+    config.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     policy = load_policy(config.policy_path)
     build = engine_builder(config, analyzer)
     engine = build(policy)

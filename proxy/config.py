@@ -66,6 +66,11 @@ class Config:
         None, "Flask session key, also the key of the text HMAC that appeals are checked "
         "against (default: one kept in DATA_DIR)."
     )
+    trusted_proxy: str | None = _setting(
+        None, "Address of the reverse proxy in front of Gatepost (e.g. 127.0.0.1): its "
+        "X-Forwarded-For, -Proto and -Host are believed, so links say https and sign-in "
+        "throttling sees the client's address (default: none is trusted)."
+    )
     retention_days: int = _setting(
         0, "Remove the stored (masked) text of decisions older than this many days, "
         "checked hourly; the hash chain still verifies (0: keep text forever)."

@@ -128,8 +128,10 @@ class Gateway:
         key, an allowed or redacted post whose author, text, dialect and
         fields repeat one queued in the last DUPLICATE_WINDOW_SECONDS is
         recognised the same way (by content_hash; the text is not kept).
-        A held post keeps release_text (default: its text) and params for the
-        officer who may approve it.
+        A held or blocked post resubmitted with the same key (and held or
+        blocked again) is answered with the earlier reference, so one post
+        never becomes two review items. A held post keeps release_text
+        (default: its text) and params for the officer who may approve it.
         """
         key = upstream_key(post.author, idempotency_key) if idempotency_key else None
         evaluation = self.evaluate(post)
@@ -140,6 +142,8 @@ class Gateway:
         with self._record_lock:
             if key:
                 earlier = self.audit.outbox_for_key(key)
+                if earlier is None and outbox_text is None:  # held or blocked again
+                    earlier = self._held_or_blocked(key)
             elif outbox_text is not None:
                 earlier = self.audit.outbox_for_content(digest, _window_start())
             else:
@@ -153,6 +157,7 @@ class Gateway:
                         detector_errors=evaluation.scan.errors,
                         policy_seq=evaluation.policy_seq or None,
                         release_text=release_text, release_params=params,
+                        client_key=key,
                     )
         if earlier is not None:
             why = "the same Idempotency-Key" if key else "the same text"
@@ -162,9 +167,18 @@ class Gateway:
             return Outcome(ref, evaluation)
         return _outcome(ref, evaluation, self.outbox.send_claimed(ref))
 
+    def _held_or_blocked(self, key: str) -> dict | None:
+        """The earlier held or blocked decision sent with this key, as a replay marker."""
+        decision = self.audit.decision_for_key(key)
+        if decision is None or decision["action"] not in ("flag", "block"):
+            return None
+        return {"ref": decision["ref"], "state": "not forwarded"}
+
     def _replay(self, earlier: Mapping[str, Any], evaluation: Evaluation, why: str) -> Outcome:
         ref = earlier["ref"]
         log.info("post %s resubmitted with %s", ref, why)
+        if earlier["state"] == "not forwarded":  # held or blocked: nothing to send
+            return Outcome(ref, evaluation)
         if earlier["state"] in ("delivered", "rejected"):
             return _outcome(ref, evaluation, stored_delivery(earlier))
         return _outcome(ref, evaluation, self.outbox.resend(ref))

@@ -100,6 +100,10 @@ class Outbox:
         self.lease_seconds = upstream.timeout * 2 + 5
         self._inline = ThreadPoolExecutor(inline_threads, thread_name_prefix="outbox-inline")
         self.worker = OutboxWorker(self)
+        # After a request's wait for the upstream ran out, requests do not wait
+        # until this (time.monotonic()) or until a delivery succeeds.
+        self._inline_paused_until = 0.0
+        self.pause_seconds = max(30.0, reply_timeout * 6)
 
     # -- the request path ---------------------------------------------------
 
@@ -110,11 +114,22 @@ class Outbox:
                                                  content_hash)
 
     def send_claimed(self, ref: str) -> Delivery:
-        """Send a row we hold, waiting up to reply_timeout for the upstream."""
+        """Send a row we hold, waiting up to reply_timeout for the upstream.
+
+        After a wait ran out, requests stop waiting for a while (the upstream
+        is hung, not refusing): each post is queued at once for the worker,
+        so a hung upstream cannot hold every request thread for
+        reply_timeout. The first delivery afterwards ends the pause.
+        """
+        if time.monotonic() < self._inline_paused_until:
+            self.audit.outbox_unclaim(ref, self.owner)
+            self.worker.wake()
+            return Delivery(error="the upstream was slow to answer a moment ago")
         future = self._inline.submit(self._attempt, ref)
         try:
             return future.result(timeout=self.reply_timeout)
         except FutureTimeout:
+            self._inline_paused_until = time.monotonic() + self.pause_seconds
             if future.cancel():  # never started (all inline senders busy)
                 self.audit.outbox_unclaim(ref, self.owner)
                 self.worker.wake()
@@ -164,6 +179,7 @@ class Outbox:
             log.exception("post %s: sending failed", ref)
             return self._failed(entry, f"sending failed: {type(exc).__name__}", None)
         if reply.delivered:
+            self._inline_paused_until = 0.0  # the upstream answers again
             self.audit.outbox_mark_delivered(
                 ref, upstream_id=reply.status_id or "", upstream_url=reply.url,
                 status_code=reply.status_code,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import secrets
+import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -41,7 +42,8 @@ def start_local_microblog(config: Config) -> tuple[Config, Callable[[], None]]:
     return config, lambda: stop_server(server)
 
 
-def make_server(app: Any, host: str, port: int, threads: int = 4) -> Any:
+def make_server(app: Any, host: str, port: int, threads: int = 4,
+                trusted_proxy: str | None = None) -> Any:
     """A waitress server that polls its sockets with poll(), not select().
 
     select() cannot watch a file descriptor numbered 1024 or more: past that,
@@ -49,8 +51,12 @@ def make_server(app: Any, host: str, port: int, threads: int = 4) -> Any:
     answering. A long-running gateway (SQLite files, upstream sockets,
     clients) can get there; poll() has no such limit.
     """
+    proxy = {}
+    if trusted_proxy:  # the reverse proxy's X-Forwarded-For/-Proto/-Host are believed
+        proxy = {"trusted_proxy": trusted_proxy, "clear_untrusted_proxy_headers": True,
+                 "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto x-forwarded-host"}
     return waitress.create_server(app, host=host, port=port, threads=threads,
-                                  asyncore_use_poll=True)
+                                  asyncore_use_poll=True, **proxy)
 
 
 def run_until_closed(server: Any) -> None:
@@ -90,25 +96,32 @@ def first_run_accounts(audit: AuditLog) -> tuple[list[str], str | None]:
 
 def serve(config: Config, echo: Callable[[str], None] = print) -> None:
     """Run Gatepost until interrupted."""
-    config.data_dir.mkdir(parents=True, exist_ok=True)
+    config.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     stop_microblog: Callable[[], None] | None = None
     if not config.upstream_url:
         config, stop_microblog = start_local_microblog(config)
         echo(f"Built-in microblog: {config.upstream_url}/  (its timeline page)")
     app = create_app(config)
     lines, token = first_run_accounts(app.extensions["gatepost.audit"])
-    server = make_server(app, config.host, config.port, config.threads)
+    server = make_server(app, config.host, config.port, config.threads, config.trusted_proxy)
     base = f"http://{config.host}:{server.effective_port}"
     for line in [*lines, *_usage(base, token or "<your token>", config.policy_path)]:
         echo(line)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
-        server.run()
+        server.run()  # returns on Ctrl-C or SIGTERM (waitress catches KeyboardInterrupt)
     finally:
+        echo("Stopping: finishing the outbox's current send, closing the audit db.")
         stop_server(server)
         stop_background(app)
         app.extensions["gatepost.audit"].close()
         if stop_microblog:
             stop_microblog()
+
+
+def _stop_on_sigterm(_signum: int, _frame: Any) -> None:
+    """SIGTERM (systemd, docker stop) ends serve() like Ctrl-C: through its cleanup."""
+    raise KeyboardInterrupt
 
 
 def _usage(base: str, token: str, policy: Path) -> list[str]:

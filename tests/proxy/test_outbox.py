@@ -343,3 +343,23 @@ def test_sigkill_before_delivery_then_restart_delivers_exactly_once(
         assert upstream.timeline() == [text]
     finally:
         stop_process(proc)
+
+
+def test_a_hung_upstream_does_not_hold_every_request(upstream, make_gatepost):
+    """After one wait runs out, posts are queued at once until a delivery succeeds."""
+    upstream.answer_delay = 2.0
+    upstream.start()
+    gp = make_gatepost(upstream, upstream_reply_timeout=0.3)
+    audit = gp.app.extensions["gatepost.audit"]
+    token = employee(gp)
+    first = send(gp.url, token, "First into the hang")
+    assert first.status_code == 202 and first.json()["queued"] is True
+    started = time.monotonic()
+    later = [send(gp.url, token, f"Queued at once {i}") for i in range(5)]
+    assert time.monotonic() - started < 1.0  # no 0.3 s wait each
+    assert all(r.status_code == 202 and r.json()["queued"] for r in later)
+    refs = [r.json()["id"] for r in (first, *later)]
+    wait_until(lambda: all(audit.outbox_entry(r)["state"] == "delivered" for r in refs),
+               timeout=30)
+    assert sorted(upstream.timeline()) == sorted(
+        ["First into the hang", *(f"Queued at once {i}" for i in range(5))])

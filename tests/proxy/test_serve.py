@@ -30,12 +30,18 @@ def test_serve_out_of_the_box_forwards_an_allowed_post_to_the_built_in_microblog
         page = requests.get(microblog + "/", timeout=10).text
         assert "Hello from the expo floor!" in page
         assert (tmp_path / "data" / "audit.db").exists()
+        proc.send_signal(signal.SIGTERM)  # as systemd or docker stop would
+        assert proc.wait(timeout=15) == 0
+        assert "Stopping: finishing" in proc.stdout.read()
     finally:
         stop_process(proc)
 
 
 def stop_process(proc: subprocess.Popen) -> None:
     """Interrupt a `gatepost serve` subprocess as Ctrl-C would; kill it if it hangs."""
+    if proc.poll() is not None:
+        proc.stdout.close()
+        return
     proc.send_signal(signal.SIGINT)
     try:
         proc.wait(timeout=15)
@@ -57,3 +63,10 @@ def _read_until(proc: subprocess.Popen, marker: str, timeout: float) -> str:
         if marker in line:
             return "".join(seen)
     raise AssertionError("server did not start:\n" + "".join(seen))
+
+
+def test_the_data_dir_and_audit_db_are_private(gatepost, gatepost_config):
+    import stat
+
+    assert stat.S_IMODE(gatepost_config.data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(gatepost_config.audit_db.stat().st_mode) == 0o600
