@@ -81,6 +81,9 @@ def _compose(chk: Checker, text: str) -> yaml.Node | None:
     except yaml.YAMLError as exc:
         chk.error(1, "", f"YAML error: {exc}")
         return None
+    except RecursionError:
+        chk.error(1, "", "the policy is nested too deeply to read")
+        return None
     if root is None:
         chk.error(1, "", "the policy is empty")
     return root

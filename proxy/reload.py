@@ -58,7 +58,7 @@ def list_files(text: bytes, base_dir: Path) -> list[Path]:
     """The list files a policy text names (`lists: {x: {file: ...}}`), best effort."""
     try:
         data = yaml.safe_load(text)
-    except (yaml.YAMLError, UnicodeDecodeError):
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
         return []
     lists = data.get("lists") if isinstance(data, dict) else None
     if not isinstance(lists, dict):

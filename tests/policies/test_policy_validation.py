@@ -217,3 +217,13 @@ def test_valid_minimal_policy_has_defaults() -> None:
 def test_name_defaults_to_the_file_stem() -> None:
     text = "version: 1\nrules: [{id: a, action: block, match: {secrets: any}}]\n"
     assert parse_policy(text, source="conf/northwind.yaml").name == "northwind"
+
+
+def test_a_policy_nested_too_deeply_is_an_error_not_a_crash(tmp_path):
+    from policies import PolicyInvalid, load_policy
+
+    path = tmp_path / "deep.yaml"
+    path.write_text("version: 1\nrules: " + "[" * 20000 + "]" * 20000 + "\n")
+    with pytest.raises(PolicyInvalid) as exc:
+        load_policy(path)
+    assert "nested too deeply" in str(exc.value.issues[0])
