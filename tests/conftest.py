@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -65,6 +67,28 @@ def gatepost_config(tmp_path: Path, microblog: LiveServer):
         upstream_url=microblog.url,
         upstream_token="upstream-token",
     )
+
+
+@pytest.fixture
+def policy_dir(tmp_path: Path) -> Path:
+    """A copy of the test policy and its list file, which a test may rewrite."""
+    folder = tmp_path / "policy"
+    folder.mkdir()
+    for name in ("policy.yaml", "customers.txt"):
+        shutil.copy(DATA / name, folder / name)
+    return folder
+
+
+@pytest.fixture
+def editable_gatepost(gatepost_config, analyzer, policy_dir) -> Iterator[LiveServer]:
+    """Gatepost serving the copy in policy_dir (the policy editor writes to it)."""
+    from proxy.app import create_app
+
+    config = dataclasses.replace(gatepost_config, policy_path=policy_dir / "policy.yaml",
+                                 policy_reload_seconds=0.2)
+    live = LiveServer.start(create_app(config, analyzer=analyzer))
+    yield live
+    live.stop()
 
 
 @pytest.fixture

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
-from collections.abc import Iterator
-from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import requests
 
 from tests.admin_ui.web import PASSWORD, csrf_token, login, post, signed_in
-from tests.conftest import DATA, LiveServer
+from tests.conftest import LiveServer
 from tests.proxy.test_cli import GATEPOST
 
 CODENAMES = "codenames: [Falcon, Bluebird, Project Nightjar]"
@@ -22,24 +18,9 @@ WITH_OSPREY = "codenames: [Falcon, Bluebird, Project Nightjar, Osprey]"
 
 
 @pytest.fixture
-def policy_dir(tmp_path: Path) -> Path:
-    """A copy of the test policy and its list file that the editor may rewrite."""
-    folder = tmp_path / "policy"
-    folder.mkdir()
-    for name in ("policy.yaml", "customers.txt"):
-        shutil.copy(DATA / name, folder / name)
-    return folder
-
-
-@pytest.fixture
-def gatepost(gatepost_config, analyzer, policy_dir) -> Iterator[LiveServer]:
-    from proxy.app import create_app
-
-    config = replace(gatepost_config, policy_path=policy_dir / "policy.yaml",
-                     policy_reload_seconds=0.2)
-    live = LiveServer.start(create_app(config, analyzer=analyzer))
-    yield live
-    live.stop()
+def gatepost(editable_gatepost) -> LiveServer:
+    """The editor rewrites the policy: serve a copy of it (policy_dir)."""
+    return editable_gatepost
 
 
 @pytest.fixture

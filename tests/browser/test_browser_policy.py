@@ -8,17 +8,14 @@ that the editor may rewrite.
 from __future__ import annotations
 
 import re
-import shutil
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import replace
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 import requests
 from playwright.sync_api import Locator, Page, expect
 
-from tests.conftest import DATA, LiveServer
+from tests.conftest import LiveServer
 
 PASSWORD = "correct horse battery staple"
 ADMIN = "ada"
@@ -28,24 +25,9 @@ LIVE_CHECK_MS = 15_000  # debounce (600 ms) plus a check that compiles the draft
 
 
 @pytest.fixture
-def policy_dir(tmp_path: Path) -> Path:
-    """A copy of the test policy and its list file that the editor may rewrite."""
-    folder = tmp_path / "policy"
-    folder.mkdir()
-    for name in ("policy.yaml", "customers.txt"):
-        shutil.copy(DATA / name, folder / name)
-    return folder
-
-
-@pytest.fixture
-def gatepost(gatepost_config, analyzer, policy_dir) -> Iterator[LiveServer]:
-    from proxy.app import create_app
-
-    config = replace(gatepost_config, policy_path=policy_dir / "policy.yaml",
-                     policy_reload_seconds=0.2)
-    live = LiveServer.start(create_app(config, analyzer=analyzer))
-    yield live
-    live.stop()
+def gatepost(editable_gatepost) -> LiveServer:
+    """The editor rewrites the policy: serve a copy of it (policy_dir)."""
+    return editable_gatepost
 
 
 @pytest.fixture

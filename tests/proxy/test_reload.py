@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -25,15 +24,6 @@ WITH_OSPREY = ORIGINAL.replace(CODENAMES, "codenames: [Falcon, Bluebird, Project
 BAD_YAML = ORIGINAL.replace(CODENAMES, "codenames: [Falcon, Bluebird")
 UNKNOWN_ENTITY = ORIGINAL.replace("[US_SSN, CREDIT_CARD]", "[US_SSN, CREDITCARD]")
 assert len({ORIGINAL, WITH_OSPREY, BAD_YAML, UNKNOWN_ENTITY}) == 4
-
-
-@pytest.fixture
-def policy_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "policy"
-    folder.mkdir()
-    shutil.copy(DATA / "policy.yaml", folder / "policy.yaml")
-    shutil.copy(DATA / "customers.txt", folder / "customers.txt")
-    return folder
 
 
 def _serve(tmp_path: Path, policy_dir: Path, microblog, analyzer, reload_s: float):
