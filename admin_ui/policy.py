@@ -85,8 +85,8 @@ def _page(draft: Draft, *, status: int = 200, issues: list[Issue] | None = None,
           base_version: str | None = None):
     running = _editor().gateway.engine
     names = _editor().list_names(draft.text)
-    lists = {name: draft.lists.get(name, _editor().current().lists.get(name, ""))
-             for name in names}
+    on_disk = {} if all(n in draft.lists for n in names) else _editor().current().lists
+    lists = {name: draft.lists.get(name, on_disk.get(name, "")) for name in names}
     previewed = session.get(PREVIEW_KEY) == draft.fingerprint()
     return render_template(
         "policy.html", draft=draft, lists=lists, issues=issues or [],
@@ -136,11 +136,12 @@ def policy_submit():
             session[PREVIEW_KEY] = draft.fingerprint()
             return _page(draft, preview=preview, note=note, base_version=base)
         if action == "save":
-            _editor().check(draft)  # the problems at their lines come first
+            engine = _editor().check(draft)  # the problems at their lines come first
             if session.get(PREVIEW_KEY) != draft.fingerprint():
                 raise DraftRefused([Issue("preview", None, (
                     "preview the impact of this exact draft before saving it"))])
-            seq = _editor().save(draft, actor=g.user.name, note=note, base_version=base)
+            seq = _editor().save(draft, actor=g.user.name, note=note, base_version=base,
+                                 engine=engine)
             session.pop(PREVIEW_KEY, None)
             flash(f"Saved as version #{seq}; it is in force now.")
             return redirect(url_for("admin.policy_history"), 303)

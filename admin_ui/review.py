@@ -44,7 +44,6 @@ def review_queue():
         text = item["held_text"] if item["held_text"] is not None else \
             (item["decision"] or {}).get("masked_text") or ""
         item["pieces"] = pieces(text, item["findings"])
-        item["history"] = audit().events_for(item["ref"])
     return render_template("review.html", items=items, total=total, wanted=wanted,
                            options=audit().review_filter_options(), ages=AGES, kinds=KINDS)
 

@@ -186,11 +186,13 @@ class PolicyEditor:
 
     # -- saving -------------------------------------------------------------
 
-    def save(self, draft: Draft, *, actor: str, note: str, base_version: str | None) -> int:
+    def save(self, draft: Draft, *, actor: str, note: str, base_version: str | None,
+             engine: Engine | None = None) -> int:
         """Write the draft over the files, record it, and put it in force; returns its seq.
 
         base_version: the version the admin started from; if another change
         went into force since, the save is refused rather than overwriting it.
+        engine: what check(draft) returned, if the caller already checked it.
         """
         note = (note or "").strip()
         if not note:
@@ -198,7 +200,7 @@ class PolicyEditor:
         if len(note) > MAX_NOTE_CHARS:
             raise DraftRefused([Issue("note", None,
                                       f"the change note is over {MAX_NOTE_CHARS} characters")])
-        engine = self.check(draft)
+        engine = engine or self.check(draft)
         with self.watcher.held():
             running = self.gateway.engine.policy
             if engine.policy.version == running.version:
