@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 GENESIS = "0" * 64
+PROGRESS_ROWS = 10_000
 CHAINED = ("decisions", "events")
 
 
@@ -154,8 +155,11 @@ def _check_decision(db: Database, row: Mapping, removal_cutoff: str | None) -> s
     return None
 
 
-def verify(db: Database) -> ChainReport:
-    """Recompute every hash in seq order; report the first row that is wrong."""
+def verify(db: Database, progress: Callable[[int], None] | None = None) -> ChainReport:
+    """Recompute every hash in seq order; report the first row that is wrong.
+
+    progress(rows checked so far) is called every PROGRESS_ROWS rows.
+    """
     cutoffs = [r["cutoff"] for r in db.query(
         "SELECT cutoff FROM events WHERE event = 'retention' AND cutoff IS NOT NULL")]
     removal_cutoff = max(cutoffs, default=None)
@@ -167,6 +171,8 @@ def verify(db: Database) -> ChainReport:
         if problem:
             return ChainReport(False, checked, _name(table, row), problem)
         prev_hash, checked = row["hash"], checked + 1
+        if progress and checked % PROGRESS_ROWS == 0:
+            progress(checked)
     head = db.execute("SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
     head_seq, head_hash = head if head else (0, GENESIS)
     if (head_seq, head_hash) != (checked, prev_hash):

@@ -180,10 +180,10 @@ class AuditLog(OutboxMixin, ReviewMixin, UsersMixin, SearchMixin, StatsMixin, Re
             head = db.execute("SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
         return (head[0], head[1]) if head else (0, chain.GENESIS)
 
-    def verify_chain(self) -> chain.ChainReport:
-        """Recompute the whole hash chain; see ChainReport."""
+    def verify_chain(self, progress=None) -> chain.ChainReport:
+        """Recompute the whole hash chain; see ChainReport (and chain.verify's progress)."""
         with self.store.read() as db:
-            return chain.verify(db)
+            return chain.verify(db, progress)
 
     def record_policy_version(
         self, version: str, name: str, source: str, text: str, *, actor: str = "system",

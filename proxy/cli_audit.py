@@ -59,7 +59,7 @@ def audit_verify(db_path: Path | None) -> None:
 
     log = AuditLog(_audit_db(db_path))
     try:
-        report = log.verify_chain()
+        report = log.verify_chain(progress=_Progress().checked)
         head = log.chain_head()
     finally:
         log.close()
@@ -111,7 +111,7 @@ def audit_export(db_path: Path | None, since: date | datetime | None,
     fmt = fmt or FORMAT_BY_SUFFIX.get(Path(output).suffix.lower(), "jsonl")
     log = AuditLog(_audit_db(db_path))
     try:
-        rows = export_decisions(log, since, until, progress=_Progress())
+        rows = export_decisions(log, since, until, progress=_Progress().exported)
     except SearchError as exc:
         raise click.BadParameter(str(exc), param_hint="'--since' / '--until'") from exc
     try:
@@ -149,13 +149,20 @@ def _output(output: str) -> Iterator[IO[str]]:
 
 
 class _Progress:
-    """"exported N/T decisions" on stderr, at most once a second."""
+    """A line on stderr at most once a second: a long run shows it is alive."""
 
     def __init__(self) -> None:
         self.last = time.monotonic()
 
-    def __call__(self, done: int, total: int) -> None:
+    def say(self, line: str) -> None:
         now = time.monotonic()
-        if now - self.last >= 1.0 and done < total:
+        if now - self.last >= 1.0:
             self.last = now
-            click.echo(f"exported {done}/{total} decisions", err=True)
+            click.echo(line, err=True)
+
+    def checked(self, rows: int) -> None:
+        self.say(f"checked {rows} rows")
+
+    def exported(self, done: int, total: int) -> None:
+        if done < total:
+            self.say(f"exported {done}/{total} decisions")

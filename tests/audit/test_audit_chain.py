@@ -152,3 +152,14 @@ def test_two_logs_on_one_file_keep_one_chain(db_path, log):
     other.close()
     report = log.verify_chain()
     assert report.ok and report.checked == 50
+
+
+def test_verify_reports_progress_on_long_chains(log, record, monkeypatch):
+    from audit import chain
+
+    monkeypatch.setattr(chain, "PROGRESS_ROWS", 2)
+    for i in range(5):
+        record(Action.ALLOW, f"post {i}")
+    seen: list[int] = []
+    assert log.verify_chain(progress=seen.append).ok
+    assert seen == [2, 4]
