@@ -231,8 +231,9 @@ class PolicyEditor:
 
     def _write(self, draft: Draft) -> None:
         """Each list file, then the policy file, replaced whole (never half written)."""
+        named = set(self.list_names(draft.text))
         for name, content in draft.lists.items():
-            if name in self.list_names(draft.text):
+            if name in named:
                 _replace(self.path.parent / name, content)
         _replace(self.path, draft.text)
 

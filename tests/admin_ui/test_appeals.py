@@ -7,14 +7,9 @@ import html
 import pytest
 import requests
 
-from tests.admin_ui.web import PASSWORD, post, signed_in, submit, token_login, upstream_texts
+from tests.admin_ui.web import PASSWORD, post, submit, token_login, upstream_texts
 
 BLOCKED = "Falcon ships next week, stay tuned!"
-
-
-@pytest.fixture
-def officer(gatepost, audit_log) -> requests.Session:
-    return signed_in(gatepost, audit_log, "olga", "officer")
 
 
 def blocked(gatepost, token: str, text: str = BLOCKED) -> dict:

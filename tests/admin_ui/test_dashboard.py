@@ -10,25 +10,20 @@ import pytest
 import requests
 
 from admin_ui.dashboard import format_duration
-from tests.admin_ui.web import post, signed_in
+from tests.admin_ui.web import post
 
 DAYS_ERROR = "days must be one of 7, 14, 30, 90"
-
-
-@pytest.fixture
-def officer_session(gatepost, audit_log) -> requests.Session:
-    return signed_in(gatepost, audit_log, "olga", "officer")
 
 
 def _svgs(html: str) -> list[ET.Element]:
     return [ET.fromstring(m) for m in re.findall(r"<svg\b.*?</svg>", html, flags=re.S)]
 
 
-def test_officer_sees_the_tiles_and_both_charts(gatepost, officer_session, employee_token):
+def test_officer_sees_the_tiles_and_both_charts(gatepost, officer, employee_token):
     post(gatepost, employee_token, "My SSN is 078-05-1120")  # blocked by id-numbers
     post(gatepost, employee_token, "Lunch at noon?")  # allowed
 
-    resp = officer_session.get(gatepost.url + "/admin/dashboard", timeout=10)
+    resp = officer.get(gatepost.url + "/admin/dashboard", timeout=10)
 
     assert resp.status_code == 200
     per_day, rules = _svgs(resp.text)
@@ -43,8 +38,8 @@ def test_officer_sees_the_tiles_and_both_charts(gatepost, officer_session, emplo
     assert "078-05-1120" not in resp.text
 
 
-def test_an_empty_log_shows_both_charts_empty_states(gatepost, officer_session):
-    resp = officer_session.get(gatepost.url + "/admin/dashboard?days=7", timeout=10)
+def test_an_empty_log_shows_both_charts_empty_states(gatepost, officer):
+    resp = officer.get(gatepost.url + "/admin/dashboard?days=7", timeout=10)
     assert resp.status_code == 200
     assert "The last 7 days" in resp.text
     assert "No decisions in the last 7 days" in resp.text
@@ -52,15 +47,15 @@ def test_an_empty_log_shows_both_charts_empty_states(gatepost, officer_session):
     assert len(_svgs(resp.text)) == 2
 
 
-def test_the_page_has_no_inline_script_or_style_attribute_for_the_csp(gatepost, officer_session):
-    html = officer_session.get(gatepost.url + "/admin/dashboard", timeout=10).text
+def test_the_page_has_no_inline_script_or_style_attribute_for_the_csp(gatepost, officer):
+    html = officer.get(gatepost.url + "/admin/dashboard", timeout=10).text
     assert not re.search(r"<script(?![^>]*\bsrc=)", html)
     assert not re.search(r"\sstyle=", html)
 
 
 @pytest.mark.parametrize("days", ["5", "abc", "", "14.0", "-7", "365"])
-def test_a_days_value_outside_the_choices_is_a_400(gatepost, officer_session, days):
-    resp = officer_session.get(gatepost.url + "/admin/dashboard", params={"days": days},
+def test_a_days_value_outside_the_choices_is_a_400(gatepost, officer, days):
+    resp = officer.get(gatepost.url + "/admin/dashboard", params={"days": days},
                                timeout=10)
     assert resp.status_code == 400
     assert DAYS_ERROR in resp.text

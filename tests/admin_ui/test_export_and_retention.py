@@ -7,16 +7,8 @@ import io
 import json
 from datetime import UTC, datetime
 
-import pytest
-import requests
-
 from proxy.retention import RetentionWorker
-from tests.admin_ui.web import post, signed_in
-
-
-@pytest.fixture
-def officer(gatepost, audit_log) -> requests.Session:
-    return signed_in(gatepost, audit_log, "olga", "officer")
+from tests.admin_ui.web import post
 
 
 def test_officer_downloads_csv_and_jsonl_of_a_date_range(gatepost, officer, employee_token):

@@ -5,17 +5,11 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
 import requests
 
-from tests.admin_ui.web import PASSWORD, csrf_token, login, post, signed_in, submit, upstream_texts
+from tests.admin_ui.web import PASSWORD, csrf_token, login, post, submit, upstream_texts
 
 HELD = "Great call with Contoso Pharma today about the rollout"
-
-
-@pytest.fixture
-def officer(gatepost, audit_log) -> requests.Session:
-    return signed_in(gatepost, audit_log, "olga", "officer")
 
 
 def held(gatepost, token: str, text: str = HELD) -> str:
