@@ -72,12 +72,7 @@ def local_path(target: str, default: str) -> str:
 
 
 def _throttle() -> LoginThrottle:
-    throttle = current_app.extensions.get("gatepost.login_throttle")
-    if throttle is None:
-        attempts = current_app.config["GATEPOST"].login_attempts
-        throttle = current_app.extensions.setdefault("gatepost.login_throttle",
-                                                     LoginThrottle(attempts))
-    return throttle
+    return current_app.extensions["gatepost.login_throttle"]  # made by create_app
 
 
 def _home(user) -> str:
