@@ -38,7 +38,8 @@ def my_posts():
 @role_required("employee")
 def appeal(ref: str):
     decision = _own_decision(ref)
-    needs_text = audit().appeal_needs_text(ref)
+    review = decision["review"]
+    needs_text = not (review and review["state"] == "pending")  # else its text is held
     if request.method == "POST":
         try:
             audit().open_appeal(ref, author=g.user.name,
@@ -53,4 +54,4 @@ def appeal(ref: str):
               f"If they approve it, the post goes out as it is.")
         return redirect(url_for("appeals.my_posts"), 303)
     return render_template("appeal.html", d=decision, needs_text=needs_text, form={},
-                           review=audit().review_entry(ref), events=audit().events_for(ref))
+                           review=review)

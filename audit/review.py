@@ -228,11 +228,6 @@ class ReviewMixin:
             chain.append_event(db, "appealed", ref, author, now, note=justification)
             return _one(db, "review_queue", ref)
 
-    def appeal_needs_text(self, ref: str) -> bool:
-        """True when an appeal of ref must carry the post's text (none is held)."""
-        item = self.review_entry(ref)
-        return not (item and item["state"] == "pending")
-
     def _proven_text(self, decision: Mapping[str, Any], text: str | None) -> str:
         if not text:
             raise AppealTextMismatch("the appeal needs the text of the post as you sent it")
