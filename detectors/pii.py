@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from detectors.base import DetectorsError, Finding
+from detectors.pii_scores import ENTITY_MIN_SCORES, VALIDATION_NOTES
 
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
@@ -57,35 +58,6 @@ SPACY_LABELS_IGNORED = (
     "WORK_OF_ART",
 )
 WARM_UP_TEXT = "Warm-up: mail jane@example.com on Monday or call +1 415 555 0132."
-# The lowest score at which PiiDetector reports each entity at all. The weak
-# patterns (a bare 9-digit number as a passport, 8-17 digits as a bank
-# account) score 0.01 to 0.3 on their own and 0.5 with a context word
-# (detectors/pii_context.py): below 0.5 they are noise, not findings. A phone
-# number written like one scores 0.4 or more (detectors/recognizers/phone.py).
-ENTITY_MIN_SCORES: dict[str, float] = {
-    "CREDIT_CARD": 0.5,
-    "EMAIL_ADDRESS": 0.5,
-    "IBAN_CODE": 0.5,
-    "PHONE_NUMBER": 0.4,
-    "US_BANK_NUMBER": 0.5,
-    "US_DRIVER_LICENSE": 0.5,
-    "US_ITIN": 0.5,
-    "US_PASSPORT": 0.5,
-    "US_SSN": 0.5,
-}
-
-
-# What a validated match passed (its score is then 1.0), for explanations.
-VALIDATION_NOTES: dict[str, str] = {
-    "CREDIT_CARD": "Luhn checksum and card brand range",
-    "CRYPTO": "address checksum",
-    "EMAIL_ADDRESS": "public suffix check of the domain",
-    "IBAN_CODE": "IBAN country format and mod-97 checksum",
-    "MEDICAL_LICENSE": "DEA checksum",
-    "UK_NHS": "NHS checksum",
-}
-
-
 class ModelNotInstalled(DetectorsError):
     """The configured spaCy model is not an installed package or a model directory."""
 
@@ -159,16 +131,19 @@ def build_analyzer(model: str = DEFAULT_MODEL) -> AnalyzerEngine:
 
 
 def gatepost_registry(nlp_engine: NlpEngine) -> RecognizerRegistry:
-    """presidio's predefined English recognizers, with Gatepost's replacing those they refine."""
+    """presidio's predefined English recognizers, Gatepost's replacing those they refine,
+    and Gatepost's own for entities presidio has none for (recognizers.ADDITIONS)."""
     from presidio_analyzer import RecognizerRegistry
 
-    from detectors.recognizers import REPLACEMENTS
+    from detectors.recognizers import ADDITIONS, REPLACEMENTS
 
     registry = RecognizerRegistry(supported_languages=[LANGUAGE])
     registry.load_predefined_recognizers(languages=[LANGUAGE], nlp_engine=nlp_engine)
     for presidio_name, replacement in REPLACEMENTS.items():
         registry.remove_recognizer(presidio_name)
         registry.add_recognizer(replacement())
+    for addition in ADDITIONS:
+        registry.add_recognizer(addition())
     return registry
 
 

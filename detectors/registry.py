@@ -6,6 +6,8 @@ load time with the list of valid ones instead of silently matching nothing.
 
 from __future__ import annotations
 
+from detectors.secrets_catalogue import CATALOGUE
+
 # Entities of presidio-analyzer's predefined English recognizers (+ spaCy NER).
 PII_ENTITIES: tuple[str, ...] = (
     "CREDIT_CARD",
@@ -30,24 +32,10 @@ PII_ENTITIES: tuple[str, ...] = (
     "US_SSN",
 )
 
-# Labels of the secrets catalogue (detectors/secrets_catalogue.py declares each one).
-SECRET_LABELS: tuple[str, ...] = (
-    "AWS_ACCESS_KEY",
-    "AWS_SECRET_KEY",
-    "GITHUB_TOKEN",
-    "GITLAB_TOKEN",
-    "SLACK_TOKEN",
-    "SLACK_WEBHOOK",
-    "STRIPE_KEY",
-    "GOOGLE_API_KEY",
-    "OPENAI_KEY",
-    "ANTHROPIC_KEY",
-    "JWT",
-    "PRIVATE_KEY",
-    "DB_CONNECTION_STRING",
-    "PASSWORD_ASSIGNMENT",
-    "GENERIC_SECRET",
-)
+# Labels of the secrets catalogue, in the order it runs (detectors/secrets_catalogue.py
+# and detectors/secrets_providers.py declare each one). The catalogue is plain data
+# (it imports only re), so importing the registry stays cheap.
+SECRET_LABELS: tuple[str, ...] = tuple(dict.fromkeys(rule.label for rule in CATALOGUE))
 
 # Registry names of the detectors (Finding.detector).
 DETECTORS: tuple[str, ...] = ("presidio", "secrets", "terms", "patterns")

@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from detectors.base import Detector, DetectorsError, Finding
-from detectors.normalize import View, Views, fold_case
+from detectors.normalize import RAW_ONLY, VIEWS_BY_DETECTOR, View, Views, fold_case
 from detectors.patterns import PatternDetector
 from detectors.pii import PiiDetector
 from detectors.secrets import SecretDetector
@@ -34,18 +34,6 @@ QUOTE_WINDOW = 8
 CACHE_SIZE = 2048
 BUDGET_MS = 2000.0  # per detector, per post; config key detector_budget_ms
 
-# Which views of a post each detector reads (see detectors.normalize.Views).
-# Patterns also read the raw text: an admin's regex may target characters that
-# normalization folds away. A detector not listed reads the raw text only.
-VIEWS_BY_DETECTOR: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "presidio": ("pii",),
-        "secrets": ("plain", "decoded"),
-        "terms": ("terms", "decoded_terms"),
-        "patterns": ("raw", "plain", "decoded"),
-    }
-)
-RAW_ONLY = ("raw",)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from detectors.secrets_catalogue import (
     WELL_KNOWN_PASSWORDS,
     SecretRule,
 )
+from detectors.secrets_providers import PROVIDER_CHECKS
 from detectors.secrets_split import unsplit
 
 __all__ = ["CATALOGUE", "CHECKS", "SecretDetector", "SecretRule", "UnknownSecretLabel"]
@@ -222,7 +223,7 @@ CHECKS: dict[str, Check] = {
     check.__name__: check
     for check in (not_placeholder, split_key, random_token, unlabelled_token, aws_secret,
                   github_checksum, jwt_header, pem_block, password_assignment, connection_password)
-}  # fmt: skip
+} | PROVIDER_CHECKS  # fmt: skip
 if unknown_checks := {rule.check for rule in CATALOGUE} - CHECKS.keys():
     raise ValueError(f"secrets catalogue names unknown check(s) {sorted(unknown_checks)}")
 

@@ -17,9 +17,9 @@ passwords, and public key material whose token-like runs are not secrets.
 from __future__ import annotations
 
 import re
-import string
-from dataclasses import dataclass, field
 
+from detectors.secrets_providers import PROVIDER_RULES
+from detectors.secrets_rule import SecretRule
 from detectors.secrets_split import splittable
 
 # Placeholder-evident values: documentation keys, masks, template variables, and
@@ -74,41 +74,6 @@ KINDS = {
     "sk-": "secret key", "sk-proj-": "project key", "sk-svcacct-": "service account key",
     "sk-admin-": "admin key", "sk-None-": "user key", "sk-ant-": "API key",
 }  # fmt: skip
-EXPLAIN_FIELDS = frozenset({"prefix", "kind", "keyword", "scheme", "chars", "entropy"})
-
-
-@dataclass(frozen=True)
-class SecretRule:
-    """One kind of secret.
-
-    pattern: the regex; a group named ``secret`` is the reported span (the rest
-    is required context, e.g. a keyword); otherwise the whole match is.
-    explain: why it matched, a template over EXPLAIN_FIELDS, never the value.
-    keywords: literals (any case), one of which every match contains; the
-    regex runs only on posts that contain one, which keeps clean posts cheap.
-    min_entropy: Shannon bits per character the reported value needs.
-    check: name of the final check of a match in secrets.CHECKS.
-    score: 1.0 when the shape alone is conclusive, lower when it leans on a keyword.
-    """
-
-    label: str
-    pattern: str
-    description: str
-    explain: str
-    keywords: tuple[str, ...]
-    min_entropy: float = 0.0
-    check: str = "not_placeholder"
-    score: float = 1.0
-    regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "regex", re.compile(self.pattern))
-        object.__setattr__(self, "keywords", tuple(k.lower() for k in self.keywords))
-        names = {name for _, name, _, _ in string.Formatter().parse(self.explain) if name}
-        if names - EXPLAIN_FIELDS or not self.keywords:
-            raise ValueError(f"{self.label}: needs keywords and EXPLAIN_FIELDS only, got {names}")
-
-
 GITLAB_PREFIXES = ("glpat-", "gldt-", "glrt-", "glptt-", "glft-", "glimt-", "glagent-", "gloas-",
                    "glcbt-", "glffct-", "glsoat-", "GR1348941")  # fmt: skip
 PREFIXED = "{kind}, prefix {prefix}, {chars} chars after it"
@@ -121,7 +86,7 @@ GENERIC_KEYWORD = (
 )
 SEP = r"[\s\"'`:=>(),\[\]{}]{1,6}"  # between a keyword, a few words and the value
 
-CATALOGUE: tuple[SecretRule, ...] = (
+SPECIFIC_RULES: tuple[SecretRule, ...] = (
     SecretRule(
         label="PRIVATE_KEY",
         pattern=(
@@ -254,6 +219,9 @@ CATALOGUE: tuple[SecretRule, ...] = (
         check="jwt_header",
         score=0.9,
     ),
+)
+# Keyword-led rules: after every prefixed provider token, so a token is named by its provider.
+KEYWORD_RULES: tuple[SecretRule, ...] = (
     SecretRule(
         label="DB_CONNECTION_STRING",
         pattern=(
@@ -306,3 +274,7 @@ CATALOGUE: tuple[SecretRule, ...] = (
         score=0.7,
     ),
 )
+
+# The rules of the core catalogue (this file), and the whole catalogue in the order it runs.
+CORE_RULES: tuple[SecretRule, ...] = SPECIFIC_RULES + KEYWORD_RULES
+CATALOGUE: tuple[SecretRule, ...] = SPECIFIC_RULES + PROVIDER_RULES + KEYWORD_RULES

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
+from types import MappingProxyType
 
 from detectors.normalize import decode, digits, plain
 from detectors.normalize.view import Draft, View
 
 VIEW_NAMES = ("raw", "plain", "pii", "terms", "decoded", "decoded_terms")
+
+# Which views of a post each detector reads (see detectors.normalize.Views).
+# Patterns also read the raw text: an admin's regex may target characters that
+# normalization folds away. A detector not listed reads the raw text only.
+VIEWS_BY_DETECTOR: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "presidio": ("pii",),
+        "secrets": ("plain", "decoded"),
+        "terms": ("terms", "decoded_terms"),
+        "patterns": ("raw", "plain", "decoded"),
+    }
+)
+RAW_ONLY = ("raw",)
 
 
 class Views:

@@ -28,4 +28,7 @@ REPLACEMENTS: dict[str, type[EntityRecognizer]] = {
     "UsSsnRecognizer": IssuedSsnRecognizer,
 }
 
-__all__ = ["REPLACEMENTS"]
+# Gatepost's recognizers for entities presidio has no recognizer for.
+ADDITIONS: tuple[type[EntityRecognizer], ...] = ()
+
+__all__ = ["ADDITIONS", "REPLACEMENTS"]

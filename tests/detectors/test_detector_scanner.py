@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 
 from detectors import DETECTORS, DetectorsError, Finding, Scanner, ScanResult, build_scanner
-from detectors.scanner import VIEWS_BY_DETECTOR
+from detectors.normalize import VIEWS_BY_DETECTOR
 from tests.detectors.test_detector_normalize import posts
 
 REPO = Path(__file__).resolve().parents[2]

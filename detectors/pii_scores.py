@@ -1,0 +1,31 @@
+"""Per-entity score floors and validation notes, as data (no presidio import)."""
+
+from __future__ import annotations
+
+# The lowest score at which PiiDetector reports each entity at all. The weak
+# patterns (a bare 9-digit number as a passport, 8-17 digits as a bank
+# account) score 0.01 to 0.3 on their own and 0.5 with a context word
+# (detectors/pii_context.py): below 0.5 they are noise, not findings. A phone
+# number written like one scores 0.4 or more (detectors/recognizers/phone.py).
+ENTITY_MIN_SCORES: dict[str, float] = {
+    "CREDIT_CARD": 0.5,
+    "EMAIL_ADDRESS": 0.5,
+    "IBAN_CODE": 0.5,
+    "PHONE_NUMBER": 0.4,
+    "US_BANK_NUMBER": 0.5,
+    "US_DRIVER_LICENSE": 0.5,
+    "US_ITIN": 0.5,
+    "US_PASSPORT": 0.5,
+    "US_SSN": 0.5,
+}
+
+
+# What a validated match passed (its score is then 1.0), for explanations.
+VALIDATION_NOTES: dict[str, str] = {
+    "CREDIT_CARD": "Luhn checksum and card brand range",
+    "CRYPTO": "address checksum",
+    "EMAIL_ADDRESS": "public suffix check of the domain",
+    "IBAN_CODE": "IBAN country format and mod-97 checksum",
+    "MEDICAL_LICENSE": "DEA checksum",
+    "UK_NHS": "NHS checksum",
+}
