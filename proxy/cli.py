@@ -15,6 +15,7 @@ from proxy.cli_io import Progress, load_policy_or_fail, read_posts
 from proxy.cli_policy import policy as policy_group
 from proxy.config import Config, load_config
 from proxy.errors import ConfigError
+from proxy.evaluate import BadCorpusLine, Case, Result, measure, read_corpus
 from proxy.present import decision_json
 
 
@@ -82,45 +83,98 @@ def scan(policy_path: Path, author: str, groups: tuple[str, ...], input_file: IO
     progress.done()
 
 
+DEV_CORPUS = Path("tests/data/corpus.jsonl")
+TEST_CORPUS = Path("tests/data/heldout/test.jsonl")
+_CORPUS = click.Path(dir_okay=False, path_type=Path)
+
+
 @main.command("eval")
-@click.option("--input", "input_file", type=click.File("r", encoding="utf-8"), required=True,
-              help='JSON lines of {id, text, expect: allow|flag|block, category}; - for stdin.')
+@click.option("--input", "input_file", type=click.File("r", encoding="utf-8"),
+              help="Measure one corpus instead of dev and test: JSON lines of "
+                   "{id, text, expect: allow|flag|block, category}; - for stdin.")
+@click.option("--dev", "dev_path", type=_CORPUS, default=None,
+              help=f"The dev corpus, misses listed (default {DEV_CORPUS}).")
+@click.option("--test", "test_path", type=_CORPUS, default=None,
+              help=f"The held-out test corpus, misses counted (default {TEST_CORPUS}).")
 @click.option("--policy", "policy_path", type=click.Path(exists=True, dir_okay=False,
               path_type=Path), default=DEFAULT_POLICY_PATH, show_default="the shipped default",
               help="Policy YAML to decide with.")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print the figures as one JSON object ({"dev": ..., "test": ...}).')
 @click.option("--show-text", is_flag=True,
-              help="Print the text of each miss (it may hold what the policy protects).")
-def eval_corpus(input_file: IO[str], policy_path: Path, as_json: bool, show_text: bool) -> None:
-    """Measure detection on a labelled corpus.
+              help="Print the text of each listed miss (it may hold what the policy protects).")
+@click.option("--show-test-misses", is_flag=True,
+              help="List the test part's misses too. For the final report only: reading "
+                   "them turns the test part into dev data.")
+def eval_corpus(input_file: IO[str] | None, dev_path: Path | None, test_path: Path | None,
+                policy_path: Path, as_json: bool, show_text: bool,
+                show_test_misses: bool) -> None:
+    """Measure detection on the dev and held-out test corpora, side by side.
 
-    Scans every post like `gatepost scan` and prints the confusion matrix,
-    the rate per category, block and flag recall, the false-positive rate on
-    posts expected to be allowed, and the misses. Exit 0 whenever the run
-    completes (it is a measurement); 1 for a bad input line (FILE:LINE).
+    Scans every post like `gatepost scan` and prints, dev | test, block
+    recall, flag caught, evasion recall, the allow false-positive rate and
+    macro-F1 beside their targets, then each part's confusion matrix and
+    per-category rates. The dev part's misses are listed; the test part's
+    only counted. With --input, one corpus in one column. Exit 0 whenever
+    the run completes (it is a measurement); 1 for a bad corpus line
+    (FILE:LINE); 2 for a missing corpus.
     """
-    from proxy.app import build_engine, shared_analyzer
-    from proxy.evaluate import BadCorpusLine, Result, measure, metrics_json, read_corpus, render
-    from proxy.gateway import evaluate
+    from proxy.eval_report import Shown, metrics_json, render, render_parts
 
+    if input_file is not None:
+        if dev_path or test_path or show_test_misses:
+            raise click.UsageError("--input measures one corpus: leave out --dev, --test "
+                                   "and --show-test-misses")
+        corpora = {"input": _read_cases(input_file)}
+    else:
+        corpora = {name: _read_corpus_file(name, path or default) for name, path, default in
+                   (("dev", dev_path, DEV_CORPUS), ("test", test_path, TEST_CORPUS))}
+    decided = _decide(corpora, policy_path)
+    parts = {name: measure(results) for name, results in decided.items()}
+    if input_file is not None:
+        (metrics,) = parts.values()
+        out: Any = metrics_json(metrics, show_text=show_text)
+        lines = render(metrics, show_text=show_text)
+    else:
+        listed = frozenset({"dev", "test"} if show_test_misses else {"dev"})
+        out = {name: metrics_json(m, show_text=show_text, list_misses=name in listed)
+               for name, m in parts.items()}
+        lines = render_parts(parts, Shown(listed, show_text))
+    click.echo(json.dumps(out, ensure_ascii=False) if as_json else "\n".join(lines))
+
+
+def _read_corpus_file(name: str, path: Path) -> list[Case]:
+    if not path.is_file():
+        raise click.UsageError(f"{name} corpus not found: {path} (give --{name} FILE, "
+                               "or run from the repository root)")
+    with path.open(encoding="utf-8") as stream:
+        return _read_cases(stream)
+
+
+def _read_cases(stream: IO[str]) -> list[Case]:
     try:
-        cases = list(read_corpus(input_file))
+        return list(read_corpus(stream))
     except BadCorpusLine as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def _decide(corpora: dict[str, list[Case]], policy_path: Path) -> dict[str, list[Result]]:
+    """Every case of every corpus decided by one engine built from the policy."""
+    from proxy.app import build_engine, shared_analyzer
+    from proxy.gateway import evaluate
+
     policy = load_policy_or_fail(policy_path)
     analyzer = shared_analyzer(Config().spacy_model) if policy.pii_entities else None
     engine = build_engine(policy, analyzer)
     progress = Progress(enabled=True)
-    results = []
-    for case in cases:
-        results.append(Result.of(case, evaluate(engine, case.post()).decision))
-        progress.tick()
+    decided: dict[str, list[Result]] = {}
+    for name, cases in corpora.items():
+        decided[name] = []
+        for case in cases:
+            decided[name].append(Result.of(case, evaluate(engine, case.post()).decision))
+            progress.tick()
     progress.done()
-    metrics = measure(results)
-    if as_json:
-        click.echo(json.dumps(metrics_json(metrics, show_text=show_text), ensure_ascii=False))
-    else:
-        click.echo("\n".join(render(metrics, show_text=show_text)))
+    return decided
 
 
 main.add_command(policy_group)

@@ -2,15 +2,16 @@
 
 A corpus is JSON lines of ``{"id", "text", "expect", "category"}``. Each post
 is decided by the same engine as ``gatepost scan``; ``measure`` then turns
-the decisions into a confusion matrix, a rate per category, block and flag
-recall and the false-positive rate on posts that should pass. ``measure`` is
-pure, so its arithmetic is tested on a few hand-made results.
+the decisions into a confusion matrix, a rate per category, block recall,
+flag caught, evasion recall, the allow false-positive rate (overall and on
+hard negatives) and macro-F1 over allow/flag/block. ``measure`` is pure, so
+its arithmetic is tested on a few hand-made results. ``TARGETS`` are the
+figures Gatepost aims at; proxy/eval_report.py prints them beside each part.
 """
 
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +22,9 @@ from policies import Action, Decision, Post
 from proxy.errors import ProxyError
 
 ACTIONS = tuple(sorted(Action, key=lambda a: a.strength))  # allow, redact, flag, block
+F1_ACTIONS = (Action.ALLOW, Action.FLAG, Action.BLOCK)  # what the default policy decides
 CORPUS_AUTHOR = "eval"
+EVASION, HARD_NEGATIVE = "evasion", "hard-negative"
 
 
 class BadCorpusLine(ProxyError):
@@ -85,8 +88,15 @@ class Metrics:
     categories: category -> posts that met their expectation (allowed when
     allow is expected, else decided at least as strictly), in corpus order.
     block_recall: blocked / expected block.
-    flag_recall: held (flagged or blocked) / expected flag.
-    clean_fp_rate: not allowed / expected allow (the clean posts).
+    flag_recall ("flag caught"): held (flagged or blocked) / expected flag.
+    evasion_recall: posts of category "evasion" that met their expectation /
+    posts of that category.
+    clean_fp_rate ("allow FP rate"): not allowed / expected allow.
+    hard_negative_fp_rate: the same, on category "hard-negative" alone.
+    macro_f1: the mean F1 of allow, flag and block, 0.0 to 1.0, counting a
+    decision right only when it is exactly the expected action (a flag
+    expected and blocked is wrong here, though caught above); an action
+    neither expected nor decided is left out; None when none is left.
     misses: results that did not meet their expectation, in corpus order.
     """
 
@@ -95,18 +105,48 @@ class Metrics:
     categories: Mapping[str, Rate]
     block_recall: Rate
     flag_recall: Rate
+    evasion_recall: Rate
     clean_fp_rate: Rate
+    hard_negative_fp_rate: Rate
+    macro_f1: float | None
     misses: tuple[Result, ...]
 
 
+@dataclass(frozen=True)
+class Target:
+    """A figure Gatepost aims at: attr of Metrics, at least (>=) or at most (<=) bound."""
+
+    name: str
+    attr: str
+    op: str
+    bound: float
+
+    def met(self, metrics: Metrics) -> bool | None:
+        """Whether the figure reaches the bound; None when nothing was measured."""
+        value = getattr(metrics, self.attr).value
+        if value is None:
+            return None
+        return value >= self.bound if self.op == ">=" else value <= self.bound
+
+
+TARGETS = (
+    Target("block recall", "block_recall", ">=", 0.97),
+    Target("flag caught", "flag_recall", ">=", 0.90),
+    Target("evasion recall", "evasion_recall", ">=", 0.90),
+    Target("allow FP rate", "clean_fp_rate", "<=", 0.02),
+)
+
+
 def measure(results: Sequence[Result]) -> Metrics:
-    """Confusion matrix, per-category rates, recalls and clean false positives."""
+    """Confusion matrix, per-category rates, recalls, false positives and macro-F1."""
     pairs = Counter((r.case.expect, r.action) for r in results)
     confusion = {e: MappingProxyType({d: pairs[e, d] for d in ACTIONS}) for e in ACTIONS}
     categories: dict[str, Rate] = {}
     for r in results:
         old = categories.get(r.case.category, Rate(0, 0))
         categories[r.case.category] = Rate(old.hits + r.met, old.total + 1)
+    hard = [r for r in results
+            if r.case.category == HARD_NEGATIVE and r.case.expect is Action.ALLOW]
 
     def rate(expect: Action, hit: set[Action]) -> Rate:
         row = confusion[expect]
@@ -118,9 +158,24 @@ def measure(results: Sequence[Result]) -> Metrics:
         categories=MappingProxyType(categories),
         block_recall=rate(Action.BLOCK, {Action.BLOCK}),
         flag_recall=rate(Action.FLAG, {Action.FLAG, Action.BLOCK}),
+        evasion_recall=categories.get(EVASION, Rate(0, 0)),
         clean_fp_rate=rate(Action.ALLOW, {Action.REDACT, Action.FLAG, Action.BLOCK}),
+        hard_negative_fp_rate=Rate(sum(r.action is not Action.ALLOW for r in hard), len(hard)),
+        macro_f1=macro_f1(confusion),
         misses=tuple(r for r in results if not r.met),
     )
+
+
+def macro_f1(confusion: Mapping[Action, Mapping[Action, int]]) -> float | None:
+    """Mean over F1_ACTIONS of 2TP / (2TP + FP + FN), leaving out actions never seen."""
+    scores = []
+    for action in F1_ACTIONS:
+        true_pos = confusion[action][action]
+        false_pos = sum(row[action] for expect, row in confusion.items() if expect is not action)
+        false_neg = sum(confusion[action].values()) - true_pos
+        if true_pos + false_pos + false_neg:
+            scores.append(2 * true_pos / (2 * true_pos + false_pos + false_neg))
+    return sum(scores) / len(scores) if scores else None
 
 
 def read_corpus(stream: IO[str]) -> Iterator[Case]:
@@ -159,77 +214,3 @@ def _case(obj: Any, lineno: int) -> Case:
     if not isinstance(category, str) or not category:
         raise TypeError("category must be a non-empty string")
     return Case(str(obj.get("id", lineno)), text, Action(expect), category, tuple(groups))
-
-
-def metrics_json(metrics: Metrics, *, show_text: bool = False) -> dict[str, Any]:
-    """The figures as plain JSON types; rates are null when nothing was measured."""
-
-    def rate(r: Rate) -> dict[str, Any]:
-        return {"rate": r.value, "hits": r.hits, "total": r.total}
-
-    return {
-        "posts": metrics.posts,
-        "confusion": {e.value: {d.value: n for d, n in row.items()}
-                      for e, row in metrics.confusion.items()},
-        "categories": {name: rate(r) for name, r in metrics.categories.items()},
-        "block_recall": rate(metrics.block_recall),
-        "flag_recall": rate(metrics.flag_recall),
-        "clean_fp_rate": rate(metrics.clean_fp_rate),
-        "misses": [_miss_json(m, show_text) for m in metrics.misses],
-    }
-
-
-def _miss_json(miss: Result, show_text: bool) -> dict[str, Any]:
-    row = {"id": miss.case.id, "category": miss.case.category,
-           "expected": miss.case.expect.value, "got": miss.action.value,
-           "rules": list(miss.rules), "labels": list(miss.labels)}
-    if show_text:
-        row["text"] = miss.case.text
-    return row
-
-
-def render(metrics: Metrics, *, show_text: bool = False) -> list[str]:
-    """The figures as lines of text for a terminal."""
-    shown = [a for a in ACTIONS if a is not Action.REDACT
-             or any(row[a] for row in metrics.confusion.values())]
-    lines = ["confusion matrix (rows: expected, columns: decided)",
-             "expected  " + "".join(f"{a.value:>7}" for a in shown) + "  total"]
-    for expect in shown:
-        row = metrics.confusion[expect]
-        lines.append(f"{expect.value:<10}" + "".join(f"{row[a]:>7}" for a in shown)
-                     + f"{sum(row.values()):>7}")
-    lines += ["", "category        posts    met   rate   (met: allowed if allow expected, "
-              "else decided at least as strictly)"]
-    for name, r in metrics.categories.items():
-        lines.append(f"{name:<15}{r.total:>6}{r.hits:>7}  {_fmt(r)}")
-    lines += [
-        "",
-        f"block recall    {_fmt(metrics.block_recall)}  "
-        f"({metrics.block_recall.hits}/{metrics.block_recall.total} blocked)",
-        f"flag recall     {_fmt(metrics.flag_recall)}  "
-        f"({metrics.flag_recall.hits}/{metrics.flag_recall.total} held: flagged or blocked)",
-        f"clean FP rate   {_fmt(metrics.clean_fp_rate)}  "
-        f"({metrics.clean_fp_rate.hits}/{metrics.clean_fp_rate.total} expected allow, not allowed)",
-        "",
-        f"misses ({len(metrics.misses)}):",
-    ]
-    for miss in metrics.misses:
-        fired = ", ".join(miss.rules) or "-"
-        labels = f" [{', '.join(miss.labels)}]" if miss.labels else ""
-        lines.append(f"  {miss.case.id}  expected {miss.case.expect.value}, "
-                     f"got {miss.action.value}; rules: {fired}{labels}")
-        if show_text:
-            lines.append(f"    text: {visible(miss.case.text)}")
-    return lines
-
-
-def _fmt(rate: Rate) -> str:
-    return "  n/a" if rate.value is None else f"{rate.value:.3f}"
-
-
-def visible(text: str) -> str:
-    """One line, with invisible characters (zero-width, controls) shown as \\uXXXX."""
-    return "".join(
-        f"\\u{ord(c):04x}" if unicodedata.category(c) in {"Cf", "Cc", "Zl", "Zp"} else c
-        for c in text
-    )

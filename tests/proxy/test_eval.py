@@ -1,20 +1,21 @@
-"""`gatepost eval`: the metric arithmetic on hand-made results, and the corpus figures."""
+"""`gatepost eval`: metric arithmetic on hand-made results, the report, the corpus figures."""
 
 from __future__ import annotations
 
 import io
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from policies import Action
-from proxy.evaluate import BadCorpusLine, Case, Rate, Result, measure, read_corpus, render
+from proxy.cli import main
+from proxy.eval_report import Shown, metrics_json, render, render_parts
+from proxy.evaluate import TARGETS, BadCorpusLine, Case, Rate, Result, measure, read_corpus
 
-# The figures the shipped corpus reaches under the default policy; a change
+# The figures the first 423 posts of the dev corpus (written alongside the
+# detectors; lines without "added") reach under the default policy; a change
 # that does worse fails. Raise them as detection improves (never lower them
 # to make a test pass).
 BLOCK_RECALL_MIN = 1.0
@@ -23,17 +24,23 @@ CLEAN_FP_RATE_MAX = 0.0
 EVASION_RATE_MIN = 1.0
 
 CORPUS = Path(__file__).parent.parent / "data" / "corpus.jsonl"
-GATEPOST = shutil.which("gatepost") or str(Path(sys.executable).with_name("gatepost"))
 ALLOW, REDACT, FLAG, BLOCK = Action.ALLOW, Action.REDACT, Action.FLAG, Action.BLOCK
+CODENAME_POLICY = ("version: 1\nrules:\n  - id: codenames\n    action: block\n"
+                   "    match: {terms: [Falcon]}\n")
 
 
 def result(expect: Action, got: Action, category: str = "c", id: str = "x") -> Result:
     return Result(Case(id, "text", expect, category), got)
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([GATEPOST, *args], input=stdin, capture_output=True, text=True,
-                          timeout=120)
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), prog_name="gatepost")
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
 
 
 @pytest.mark.parametrize(
@@ -148,27 +155,173 @@ def test_a_corpus_line_without_id_or_category_gets_its_line_number_and_a_default
     assert (case.id, case.expect, case.category) == ("1", FLAG, "uncategorised")
 
 
+@pytest.mark.parametrize(
+    ("decisions", "f1"),
+    [
+        ([(ALLOW, ALLOW), (FLAG, FLAG), (BLOCK, BLOCK)], 1.0),
+        # allow: 2TP=2, FN=1 -> 2/3; flag: FP=1 -> 0; block: 2TP=2 -> 1; mean 5/9
+        ([(ALLOW, ALLOW), (ALLOW, FLAG), (BLOCK, BLOCK)], 5 / 9),
+        # a flag expected and blocked is caught, but wrong for F1: flag 0, block 2/3
+        ([(FLAG, BLOCK), (BLOCK, BLOCK)], 1 / 3),
+        # redact counts against the expected action and for no column
+        ([(ALLOW, REDACT), (ALLOW, ALLOW)], 2 / 3),
+        ([(BLOCK, ALLOW)], 0.0),
+        ([], None),
+    ],
+)
+def test_macro_f1_averages_exact_action_f1_over_the_actions_seen(decisions, f1):
+    got = measure([result(e, g) for e, g in decisions]).macro_f1
+    assert got == pytest.approx(f1) if f1 is not None else got is None
+
+
+def test_evasion_recall_counts_evasion_posts_decided_at_least_as_strictly():
+    metrics = measure([result(BLOCK, BLOCK, "evasion"), result(FLAG, BLOCK, "evasion"),
+                       result(BLOCK, FLAG, "evasion"), result(BLOCK, ALLOW, "secret")])
+    assert metrics.evasion_recall == Rate(2, 3)
+    assert measure([result(BLOCK, BLOCK, "secret")]).evasion_recall == Rate(0, 0)
+
+
+def test_hard_negative_false_positives_are_counted_apart_from_all_allow_posts():
+    metrics = measure([result(ALLOW, FLAG, "hard-negative"), result(ALLOW, ALLOW, "hard-negative"),
+                       result(ALLOW, BLOCK, "clean"), result(ALLOW, ALLOW, "clean")])
+    assert metrics.hard_negative_fp_rate == Rate(1, 2)
+    assert metrics.clean_fp_rate == Rate(2, 4)
+
+
+@pytest.mark.parametrize(
+    ("decisions", "met"),
+    [
+        # 97 of 100 blocks is the bound itself: met
+        ([(BLOCK, BLOCK)] * 97 + [(BLOCK, FLAG)] * 3, {"block_recall": True}),
+        ([(BLOCK, BLOCK)] * 96 + [(BLOCK, FLAG)] * 4, {"block_recall": False}),
+        ([(FLAG, FLAG)] * 9 + [(FLAG, ALLOW)], {"flag_recall": True}),
+        ([(ALLOW, ALLOW)] * 49 + [(ALLOW, FLAG)], {"clean_fp_rate": True}),
+        ([(ALLOW, ALLOW)] * 48 + [(ALLOW, FLAG)] * 2, {"clean_fp_rate": False}),
+        ([], {"block_recall": None, "evasion_recall": None}),
+    ],
+)
+def test_targets_are_met_at_their_bound_and_unknown_when_nothing_was_measured(decisions, met):
+    metrics = measure([result(e, g) for e, g in decisions])
+    verdicts = {t.attr: t.met(metrics) for t in TARGETS}
+    assert {attr: verdicts[attr] for attr in met} == met
+
+
+def test_the_targets_are_the_documented_ones():
+    assert [(t.name, t.op, t.bound) for t in TARGETS] == [
+        ("block recall", ">=", 0.97), ("flag caught", ">=", 0.90),
+        ("evasion recall", ">=", 0.90), ("allow FP rate", "<=", 0.02)]
+
+
+def test_json_of_a_part_gives_the_new_figures_and_can_keep_misses_back():
+    metrics = measure([result(BLOCK, ALLOW, "evasion", "e1"), result(ALLOW, ALLOW, "clean")])
+    shown = metrics_json(metrics)
+    assert shown["evasion_recall"] == {"rate": 0.0, "hits": 0, "total": 1}
+    assert shown["hard_negative_fp_rate"] == {"rate": None, "hits": 0, "total": 0}
+    assert shown["macro_f1"] == pytest.approx(1 / 3)
+    assert shown["targets"]["block_recall"] == {"name": "block recall", "op": ">=",
+                                                "bound": 0.97, "met": False}
+    assert shown["miss_count"] == 1 and shown["misses"][0]["id"] == "e1"
+    assert "misses" not in metrics_json(metrics, list_misses=False)
+
+
+def test_parts_side_by_side_list_only_the_dev_misses_unless_asked():
+    dev = measure([result(BLOCK, BLOCK, "secret", "d1"), result(BLOCK, ALLOW, "secret", "d2")])
+    test = measure([result(BLOCK, ALLOW, "secret", "t1")])
+    quiet = render_parts({"dev": dev, "test": test})
+    assert quiet[0].split() == ["figure", "target", "dev", "test"]
+    assert any(line.split()[:7] == ["block", "recall", ">=", "0.97", "0.500", "(1/2)",
+                                    "NOT"] for line in quiet)
+    assert any("d2  expected block, got allow" in line for line in quiet)
+    assert not any("t1" in line for line in quiet)
+    assert any(line.startswith("misses (1): not listed") for line in quiet)
+    told = render_parts({"dev": dev, "test": test}, Shown(frozenset({"dev", "test"})))
+    assert any("t1  expected block, got allow" in line for line in told)
+
+
 def test_eval_prints_the_figures_and_exits_0_even_with_misses(tmp_path):
     policy = tmp_path / "p.yaml"
-    policy.write_text(
-        "version: 1\n"
-        "rules:\n"
-        "  - id: codenames\n"
-        "    action: block\n"
-        "    match: {terms: [Falcon]}\n",
-        encoding="utf-8",
-    )
+    policy.write_text(CODENAME_POLICY, encoding="utf-8")
     posts = [{"id": "ok", "text": "Lovely day", "expect": "allow", "category": "clean"},
              {"id": "hit", "text": "Falcon ships", "expect": "block", "category": "codename"},
              {"id": "miss", "text": "Kestrel ships", "expect": "block", "category": "codename"}]
-    corpus = tmp_path / "c.jsonl"
-    corpus.write_text("".join(json.dumps(p) + "\n" for p in posts), encoding="utf-8")
+    corpus = write_jsonl(tmp_path / "c.jsonl", posts)
     result = run("eval", "--policy", str(policy), "--input", str(corpus))
-    assert result.returncode == 0, result.stderr
-    assert "block recall    0.500  (1/2 blocked)" in result.stdout
+    assert result.exit_code == 0, result.output
+    assert "block recall    0.500  (1/2 blocked)  target >= 0.97: NOT MET" in result.stdout
+    assert "macro-F1        0.667" in result.stdout  # allow 2/3, block 2/3; flag never seen
     assert "miss  expected block, got allow; rules: -" in result.stdout
     assert "Kestrel" not in result.stdout
     assert "done: 3 posts" in result.stderr
+
+
+def _parts(tmp_path: Path) -> tuple[Path, Path]:
+    """A small dev and test corpus under tmp_path/tests/data, where eval looks by default."""
+    dev = write_jsonl(tmp_path / "tests" / "data" / "corpus.jsonl", [
+        {"id": "d-ok", "text": "Lovely day", "expect": "allow", "category": "clean"},
+        {"id": "d-hit", "text": "Falcon ships", "expect": "block", "category": "codename"},
+        {"id": "d-miss", "text": "Kestrel ships", "expect": "block", "category": "codename"}])
+    test = write_jsonl(tmp_path / "tests" / "data" / "heldout" / "test.jsonl", [
+        {"id": "t-hit", "text": "Falcon is late", "expect": "block", "category": "evasion"},
+        {"id": "t-miss", "text": "Kestrel is late", "expect": "block", "category": "evasion"},
+        {"id": "t-ok", "text": "Quiet week", "expect": "allow", "category": "hard-negative"},
+        {"id": "t-ok2", "text": "Sunny", "expect": "allow", "category": "clean"}])
+    (tmp_path / "p.yaml").write_text(CODENAME_POLICY, encoding="utf-8")
+    return dev, test
+
+
+def test_eval_with_no_input_prints_dev_and_test_side_by_side(tmp_path, monkeypatch):
+    _parts(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = run("eval", "--policy", "p.yaml")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["figure", "target", "dev", "test"]
+    assert lines[1].split() == ["posts", "3", "4"]
+    assert lines[2].split() == ["block", "recall", ">=", "0.97",
+                                "0.500", "(1/2)", "NOT", "MET", "0.500", "(1/2)", "NOT", "MET"]
+    assert lines[4].split() == ["evasion", "recall", ">=", "0.90", "n/a", "(0/0)",
+                                "0.500", "(1/2)", "NOT", "MET"]
+    assert lines[5].split() == ["allow", "FP", "rate", "<=", "0.02", "0.000", "(0/1)", "met",
+                                "0.000", "(0/2)", "met"]
+    assert lines[6].split() == ["hard-negative", "n/a", "(0/0)", "0.000", "(0/1)"]
+    assert "== dev ==" in lines and "== test ==" in lines
+    assert "  d-miss  expected block, got allow; rules: -" in lines
+    assert "t-miss " not in result.stdout and "Kestrel" not in result.stdout
+    assert "misses (1): not listed (--show-test-misses lists them" in result.stdout
+    assert "done: 7 posts" in result.stderr
+
+
+def test_eval_lists_test_misses_only_with_show_test_misses(tmp_path):
+    dev, test = _parts(tmp_path)
+    args = ["eval", "--dev", str(dev), "--test", str(test), "--policy", str(tmp_path / "p.yaml")]
+    told = run(*args, "--show-test-misses", "--show-text")
+    assert "  t-miss  expected block, got allow; rules: -" in told.stdout
+    assert "    text: Kestrel is late" in told.stdout
+    figures = json.loads(run(*args, "--json").stdout)
+    assert list(figures) == ["dev", "test"]
+    assert figures["test"]["block_recall"] == {"rate": 0.5, "hits": 1, "total": 2}
+    assert figures["test"]["miss_count"] == 1 and "misses" not in figures["test"]
+    assert [m["id"] for m in figures["dev"]["misses"]] == ["d-miss"]
+    shown = json.loads(run(*args, "--json", "--show-test-misses").stdout)
+    assert [m["id"] for m in shown["test"]["misses"]] == ["t-miss"]
+
+
+@pytest.mark.parametrize(("missing", "name"), [("tests/data/corpus.jsonl", "dev"),
+                                               ("tests/data/heldout/test.jsonl", "test")])
+def test_eval_of_a_missing_default_corpus_exits_2_naming_it(tmp_path, monkeypatch, missing, name):
+    _parts(tmp_path)
+    (tmp_path / missing).unlink()
+    monkeypatch.chdir(tmp_path)
+    result = run("eval", "--policy", "p.yaml")
+    assert result.exit_code == 2
+    assert f"{name} corpus not found: {missing}" in result.stderr
+
+
+def test_eval_of_one_input_refuses_dev_and_test_options(tmp_path):
+    dev, test = _parts(tmp_path)
+    result = run("eval", "--input", str(dev), "--test", str(test))
+    assert result.exit_code == 2
+    assert "--input measures one corpus" in result.stderr
 
 
 def test_eval_of_a_bad_line_exits_1_naming_file_and_line(tmp_path):
@@ -176,37 +329,39 @@ def test_eval_of_a_bad_line_exits_1_naming_file_and_line(tmp_path):
     corpus.write_text('{"id": 1, "text": "ok", "expect": "allow"}\n{"id": 2}\n',
                       encoding="utf-8")
     result = run("eval", "--input", str(corpus))
-    assert result.returncode == 1
+    assert result.exit_code == 1
+    assert f"{corpus}:2: bad labelled post" in result.stderr
+    result = run("eval", "--dev", str(corpus), "--test", str(corpus))
+    assert result.exit_code == 1
     assert f"{corpus}:2: bad labelled post" in result.stderr
 
 
-def test_eval_has_help():
+def test_eval_has_help_naming_its_options():
     result = run("eval", "--help")
-    assert result.returncode == 0
+    assert result.exit_code == 0
     assert "Usage: gatepost eval" in result.stdout
+    for option in ("--input", "--dev", "--test", "--show-test-misses", "--show-text"):
+        assert option in result.stdout
+    assert "turns the test part into dev data" in " ".join(result.stdout.split())
 
 
-def test_shipped_corpus_under_the_default_policy_holds_its_figures():
-    result = run("eval", "--input", str(CORPUS), "--json")
-    assert result.returncode == 0, result.stderr
-    figures = json.loads(result.stdout)
+def _shipped(tmp_path: Path, *, original_only: bool) -> dict:
+    """The default policy's figures on the dev corpus (or its first 423 posts)."""
+    lines = CORPUS.read_text(encoding="utf-8").splitlines()
+    if original_only:
+        lines = [line for line in lines if line.strip() and "added" not in json.loads(line)]
+    corpus = tmp_path / "dev.jsonl"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("eval", "--input", str(corpus), "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_first_dev_posts_under_the_default_policy_hold_their_figures(tmp_path):
+    figures = _shipped(tmp_path, original_only=True)
     misses = [(m["id"], m["got"], m["rules"]) for m in figures["misses"]]
+    assert figures["posts"] == 423
     assert figures["block_recall"]["rate"] >= BLOCK_RECALL_MIN, misses
     assert figures["flag_recall"]["rate"] >= FLAG_RECALL_MIN, misses
     assert figures["clean_fp_rate"]["rate"] <= CLEAN_FP_RATE_MAX, misses
     assert figures["categories"]["evasion"]["rate"] >= EVASION_RATE_MIN, misses
-
-
-def test_shipped_corpus_is_labelled_as_documented():
-    with CORPUS.open(encoding="utf-8") as stream:
-        cases = list(read_corpus(stream))
-    per_category: dict[str, int] = {}
-    for case in cases:
-        per_category[case.category] = per_category.get(case.category, 0) + 1
-    assert len(cases) >= 320
-    assert per_category["clean"] >= 0.45 * len(cases)
-    assert per_category["hard-negative"] >= 40
-    assert per_category["evasion"] >= 25
-    for rule in ("secret", "id-number", "codename", "customer", "contact", "internal-link"):
-        assert per_category[rule] >= 20, rule
-    assert all(c.expect is ALLOW for c in cases if c.category in {"clean", "hard-negative"})
