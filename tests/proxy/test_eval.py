@@ -23,6 +23,17 @@ FLAG_RECALL_MIN = 1.0
 CLEAN_FP_RATE_MAX = 0.0
 EVASION_RATE_MIN = 1.0
 
+# The whole dev corpus, with the 200 round-2 posts ("added": "round2") written
+# afresh for the kinds that failed on posts written by outsiders. These are
+# the figures measured when they were added (2026-12-03, before any tuning
+# against them): not targets. The lead raises them once the detectors catch
+# up; the targets are in proxy.evaluate.TARGETS.
+DEV_BLOCK_RECALL_MIN = 0.698  # 130/186
+DEV_FLAG_RECALL_MIN = 0.801  # 101/126
+DEV_EVASION_RECALL_MIN = 0.823  # 56/68
+DEV_ALLOW_FP_RATE_MAX = 0.0  # 0/311
+DEV_MACRO_F1_MIN = 0.865
+
 CORPUS = Path(__file__).parent.parent / "data" / "corpus.jsonl"
 ALLOW, REDACT, FLAG, BLOCK = Action.ALLOW, Action.REDACT, Action.FLAG, Action.BLOCK
 CODENAME_POLICY = ("version: 1\nrules:\n  - id: codenames\n    action: block\n"
@@ -365,3 +376,37 @@ def test_first_dev_posts_under_the_default_policy_hold_their_figures(tmp_path):
     assert figures["flag_recall"]["rate"] >= FLAG_RECALL_MIN, misses
     assert figures["clean_fp_rate"]["rate"] <= CLEAN_FP_RATE_MAX, misses
     assert figures["categories"]["evasion"]["rate"] >= EVASION_RATE_MIN, misses
+
+
+def test_whole_dev_corpus_under_the_default_policy_holds_its_figures(tmp_path):
+    figures = _shipped(tmp_path, original_only=False)
+    misses = [(m["id"], m["got"]) for m in figures["misses"]]
+    assert figures["posts"] >= 623
+    assert figures["block_recall"]["rate"] >= DEV_BLOCK_RECALL_MIN, misses
+    assert figures["flag_recall"]["rate"] >= DEV_FLAG_RECALL_MIN, misses
+    assert figures["evasion_recall"]["rate"] >= DEV_EVASION_RECALL_MIN, misses
+    assert figures["clean_fp_rate"]["rate"] <= DEV_ALLOW_FP_RATE_MAX, misses
+    assert figures["macro_f1"] >= DEV_MACRO_F1_MIN, misses
+
+
+def test_shipped_corpus_is_labelled_as_documented():
+    with CORPUS.open(encoding="utf-8") as stream:
+        cases = list(read_corpus(stream))
+    per_category: dict[str, int] = {}
+    for case in cases:
+        per_category[case.category] = per_category.get(case.category, 0) + 1
+    assert len(cases) >= 600
+    assert per_category["clean"] + per_category["hard-negative"] >= 0.45 * len(cases)
+    assert per_category["hard-negative"] >= 100
+    assert per_category["evasion"] >= 60
+    for rule in ("secret", "password", "id-number", "codename", "customer", "contact",
+                 "internal-link"):
+        assert per_category[rule] >= 20, rule
+    assert all(c.expect is ALLOW for c in cases if c.category in {"clean", "hard-negative"})
+
+
+def test_round_two_posts_are_marked_and_come_after_the_first_423():
+    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    marked = [i for i, row in enumerate(rows) if row.get("added") == "round2"]
+    assert marked == list(range(423, len(rows)))
+    assert all(rows[i]["id"].startswith("r2-") for i in marked)
