@@ -6,17 +6,22 @@ leetspeak, which is folded here: telling an '@' inside a word (F@lcon) from
 one between words (press@northwind) needs the unfolded text. Matching is on
 word boundaries of the text given; cost per post is linear in the text and
 flat in the number of terms.
+
+Each term is also stored as its other readings (detectors.normalize.readings:
+reversed, ROT13, words joined), so those cost nothing per post either; the
+finding's explanation says how the term was read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ahocorasick
 
 from detectors.base import Finding
 from detectors.normalize import fold_case, fold_leet, fold_term, terms_text
+from detectors.normalize.readings import term_readings
 
 fold = fold_case  # the case fold alone: length-preserving
 
@@ -33,6 +38,7 @@ class TermEntry:
     unleeted: str  # the term under the terms fold, before leetspeak
     has_letters: bool  # a term with letters never matches a bare number
     by_label: tuple[tuple[str, str], ...]  # (list label, the term as written)
+    reading: str = ""  # how the term was read (readings.REVERSED...); "" as written
 
 
 class TermDetector:
@@ -53,14 +59,7 @@ class TermDetector:
         self._automaton: ahocorasick.Automaton | None = None
         if entries:
             automaton = ahocorasick.Automaton()
-            for key, by_label in entries.items():
-                written = next(iter(by_label.values()))
-                entry = TermEntry(
-                    length=len(key),
-                    unleeted=terms_text(written),
-                    has_letters=any(char.isalpha() for char in written),
-                    by_label=tuple(by_label.items()),
-                )
+            for key, entry in _with_readings(entries).items():
                 automaton.add_word(key, entry)
             automaton.make_automaton()
             self._automaton = automaton
@@ -77,7 +76,9 @@ class TermDetector:
                 continue
             if entry.has_letters and not any(char.isalpha() for char in matched):
                 continue  # "1057" is a number, not the term "Lost"
-            leet = " (leetspeak folded)" if matched != entry.unleeted else ""
+            notes = f" ({entry.reading})" if entry.reading else ""
+            if matched != entry.unleeted:
+                notes += " (leetspeak folded)"
             findings.extend(
                 Finding(
                     detector=self.name,
@@ -86,11 +87,30 @@ class TermDetector:
                     start=start,
                     end=end,
                     score=1.0,
-                    explanation=f'term "{term}" from {label}{leet}',
+                    explanation=f'term "{term}" from {label}{notes}',
                 )
                 for label, term in entry.by_label
             )
         return findings
+
+
+def _with_readings(entries: Mapping[str, Mapping[str, str]]) -> dict[str, TermEntry]:
+    """Each folded term's entry, then its other readings where no term is spelled so."""
+    stored: dict[str, TermEntry] = {}
+    for key, by_label in entries.items():
+        written = next(iter(by_label.values()))
+        stored[key] = TermEntry(
+            length=len(key),
+            unleeted=terms_text(written),
+            has_letters=any(char.isalpha() for char in written),
+            by_label=tuple(by_label.items()),
+        )
+    for entry in list(stored.values()):
+        for reading, spelled in term_readings(entry.unleeted):
+            key = fold_leet(spelled)
+            if key not in stored:  # a term as written wins over another's reading
+                stored[key] = replace(entry, length=len(key), unleeted=spelled, reading=reading)
+    return stored
 
 
 def on_word_boundaries(text: str, start: int, end: int) -> bool:

@@ -27,6 +27,9 @@ CONFUSABLES: dict[str, str] = {
     **_pairs("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX"),  # Greek upper case
     **_pairs("οανικρυϲϳ", "oavikpucj"),  # Greek lower case
     **_pairs("ıȷɑɡօ", "ijago"),  # dotless i and j, Latin alpha, script g, Armenian o
+    # Small capitals, drawn like capitals: ᴘʀɪᴠᴀᴛᴇ is PRIVATE.
+    **_pairs("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢ", "ABCDEFGHIJKLMNOPQRSTUVWYZ"),
+    **_pairs("ᎪᏴᏟᎠᎬᏀᎻᎫᏦᏞᎷᏢᎡᏚᎢᏙᎳᎽᏃ", "ABCDEGHJKLMPRSTVWYZ"),  # Cherokee letters
     **_pairs("‐‑‒–—―−⁃", "--------"),  # hyphens, dashes, minus sign
 }
 # Invisible but not Unicode Cf: variation selectors, grapheme joiner, fillers.
@@ -42,12 +45,17 @@ BRACKETED = re.compile(
 HXXP = re.compile(r"\bh(xx)ps?\b", re.IGNORECASE)
 DEFANG_SYMBOL = {"at": "@", "@": "@", "dot": ".", ".": "."}
 WHITESPACE = re.compile(r"[ \t\r\n\f\v]{2,}|[\t\r\n\f\v]")
-# Three or more single letters/digits split by one repeated separator: F.a.l.c.o.n
+# Three or more single letters/digits split by one repeated separator: F.a.l.c.o.n, O/S/P/R/E/Y
 LETTER = r"(?:[^\W_]|[@$])"
+SEPARATOR = r"[ .\-_/|*+~:]"
 SPLIT_WORD = re.compile(
-    rf"(?<![^\W_])(?<![@$]){LETTER}(?P<sep>[ .\-_]){LETTER}(?:(?P=sep){LETTER})+(?![\w@$])"
+    rf"(?<![^\W_])(?<![@$]){LETTER}(?P<sep>{SEPARATOR}){LETTER}(?:(?P=sep){LETTER})+(?![\w@$])"
 )
-SPLIT_HINT = re.compile(r"[ .\-_][^\W_@$][ .\-_][^\W_@$](?![^\W_@$])")  # cheap first look
+SPLIT_HINT = re.compile(rf"{SEPARATOR}[^\W_@$]{SEPARATOR}[^\W_@$](?![^\W_@$])")  # cheap first look
+# Emoji and other non-ASCII symbols between two words: Contoso 💊 Pharma, Tailspin✨Toys, F·a·l.
+SYMBOLS_BETWEEN = re.compile(
+    r"(?<=\w)[ \t]*[^\w\s\x00-\x7f](?:[ \t]*[^\w\s\x00-\x7f])*[ \t]*(?=\w)"
+)
 # Letter-spaced words with a wider gap between them: T a i l s p i n  T o y s, G o / L i v e.
 _ALONE = rf"{LETTER}(?![\w@$])"
 SPACED_GROUP = re.compile(rf"{_ALONE}(?: {_ALONE})*+")
@@ -55,7 +63,8 @@ SPACED_PHRASE = re.compile(
     rf"(?<![^\W_])(?<![@$])(?<![^\w@$]{LETTER} )(?<!^{LETTER} ){_ALONE}(?: {_ALONE})*+"
     rf"(?:(?:[ \t]{{2,}}|[ \t]*[\r\n][ \t\r\n]*|[ \t]+[/|\-][ \t]+){_ALONE}(?: {_ALONE})*+)+"
 )
-SPACED_HINT = re.compile(rf"{LETTER} {LETTER} {LETTER}")
+# Looser than three spaced LETTERs (it takes "_" too), and quicker: it starts at a space.
+SPACED_HINT = re.compile(r" (?<=[\w@$] )[\w@$] [\w@$]")
 LEET = str.maketrans("013457@$l", "oieastasi")
 
 
@@ -184,7 +193,7 @@ def fold_leet(text: str) -> str:
 
 
 def terms(draft: Draft) -> Draft:
-    """Case folded, accents stripped, whitespace collapsed, split words joined.
+    """Case folded, accents stripped, symbols between words made a space, split words joined.
 
     Letter-spaced phrases are joined first, while the wider gaps between their
     words still show where each word ends.
@@ -195,6 +204,8 @@ def terms(draft: Draft) -> Draft:
     draft = draft.retext(fold_case(draft.text))
     if not draft.text.isascii():
         draft = apply_edits(draft, cluster_edits(draft.text, strip_accents))
+        spaced = SYMBOLS_BETWEEN.finditer(draft.text)
+        draft = apply_edits(draft, [(m.start(), m.end(), " ") for m in spaced])
     if SPACED_HINT.search(draft.text):
         draft = apply_edits(draft, _phrase_edits(draft.text))
     if "  " in draft.text or any(char in draft.text for char in "\t\r\n\f\v"):

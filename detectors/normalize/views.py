@@ -6,10 +6,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from types import MappingProxyType
 
-from detectors.normalize import decode, digits, plain
+from detectors.normalize import bidi, camel, decode, digits, nato, plain
 from detectors.normalize.view import Draft, View
 
-VIEW_NAMES = ("raw", "plain", "pii", "terms", "decoded", "decoded_terms")
+VIEW_NAMES = (
+    "raw", "plain", "pii", "terms", "decoded", "decoded_terms",
+    "display", "display_terms", "camel", "nato",
+)  # fmt: skip
 
 # Which views of a post each detector reads (see detectors.normalize.Views).
 # Patterns also read the raw text: an admin's regex may target characters that
@@ -17,8 +20,8 @@ VIEW_NAMES = ("raw", "plain", "pii", "terms", "decoded", "decoded_terms")
 VIEWS_BY_DETECTOR: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "presidio": ("pii",),
-        "secrets": ("plain", "decoded"),
-        "terms": ("terms", "decoded_terms"),
+        "secrets": ("plain", "decoded", "display"),
+        "terms": ("terms", "decoded_terms", "display_terms", "camel", "nato"),
         "patterns": ("raw", "plain", "decoded"),
     }
 )
@@ -33,7 +36,11 @@ class Views:
     keycaps and spaced-out digits turned into ordinary digit groups. terms:
     plain case-folded, accents stripped, whitespace collapsed, split words
     (F.a.l.c.o.n) joined. decoded: one plain view per base64/hex/percent run.
-    decoded_terms: the terms fold of each decoded view.
+    decoded_terms: the terms fold of each decoded view. display: plain in the
+    order bidi controls show it (bidi.py); display_terms: its terms fold.
+    camel: terms with CamelCase words split (camel.py). nato: terms with NATO
+    alphabet spellings read as letters (nato.py). These four are built only
+    when a cheap hint says the post has something for them.
 
     A view that normalization leaves unchanged is the same object as the one
     it derives from, so a detector never reads the same text twice.
@@ -63,8 +70,41 @@ class Views:
         return self._derived(digits.pii(self._plain_draft), self._plain_draft, self.plain, "pii")
 
     @cached_property
+    def _terms_draft(self) -> Draft:
+        return plain.terms(self._plain_draft)
+
+    @cached_property
     def terms(self) -> View:
-        return plain.terms(self._plain_draft).view("terms")
+        return self._terms_draft.view("terms")
+
+    @cached_property
+    def _display_draft(self) -> Draft | None:
+        shown = bidi.display(self._raw_draft) if bidi.has_controls(self.text) else None
+        return plain.plain(shown) if shown is not None else None
+
+    @cached_property
+    def display(self) -> View:
+        shown = self._display_draft
+        return self.plain if shown is None else shown.view("display", bidi.SOURCE)
+
+    @cached_property
+    def display_terms(self) -> View:
+        shown = self._display_draft
+        if shown is None:
+            return self.terms
+        return plain.terms(shown).view("display_terms", bidi.SOURCE)
+
+    @cached_property
+    def camel(self) -> View:
+        split = camel.camel(self._plain_draft) if camel.has_camel_case(self.plain.text) else None
+        return self.terms if split is None else plain.terms(split).view("camel", camel.SOURCE)
+
+    @cached_property
+    def nato(self) -> View:
+        terms = self._terms_draft
+        spelled = nato.nato(terms) if nato.has_spelling(terms.text) else None
+        return self.terms if spelled is None else spelled.view("nato", nato.SOURCE)
+
 
     @cached_property
     def decoded(self) -> tuple[View, ...]:

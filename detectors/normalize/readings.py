@@ -1,0 +1,36 @@
+"""Other spellings of a policy term: reversed, ROT13, its words joined.
+
+These are readings of the term, not of the post: the term matcher stores each
+one beside the term, so a post typed backwards (noclaF), in ROT13 (Snypba) or
+with a phrase run together (contosopharma, contoso_pharma) is found in one
+pass over the ordinary "terms" view, with offsets as exact as the term's own.
+Text that a right-to-left override reverses on screen is read reversed too:
+the plain view drops the controls and keeps the logical order (noclaF).
+
+A short term's reversal or ROT13 is too often a word (Lost, tsol; gnat, tang),
+so a term needs MIN_LETTERS letters to be read reversed or as ROT13, and like
+every term it matches whole words only. A term whose reading is itself
+(a palindrome) has no extra reading.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+MIN_LETTERS = 5
+REVERSED = "read reversed"
+ROT13 = "read as ROT13"
+JOINED = "words joined"
+JOINERS = ("", "_", "-")  # contosopharma, contoso_pharma, contoso-pharma
+
+
+def term_readings(folded: str) -> list[tuple[str, str]]:
+    """(how it was read, the term so spelled) for a term under the terms fold."""
+    readings: list[tuple[str, str]] = []
+    if sum(char.isalpha() for char in folded) >= MIN_LETTERS:
+        readings.append((REVERSED, folded[::-1]))
+        readings.append((ROT13, codecs.encode(folded, "rot13")))
+    words = folded.split(" ")
+    if len(words) > 1 and all(word[-1:].isalnum() and word[:1].isalnum() for word in words):
+        readings.extend((JOINED, joiner.join(words)) for joiner in JOINERS)
+    return [(how, text) for how, text in readings if text != folded]
