@@ -1,0 +1,198 @@
+"""Payments, shipping, finance and crypto exchanges (gitleaks, detect-secrets)."""
+
+from __future__ import annotations
+
+from detectors.providers.shapes import END, UUID, keyed, prefixed
+from detectors.secrets_rule import SecretRule
+
+RULES = (
+    prefixed(
+        "SHOPIFY_TOKEN",
+        "Shopify",
+        "access token or shared secret",
+        rf"\b(?P<prefix>shp(?:at|ca|pa|ss)_)[a-fA-F0-9]{{32}}{END}",
+        keywords=("shpat_", "shpca_", "shppa_", "shpss_"),
+        min_entropy=2.0,
+    ),
+    prefixed(
+        "SQUARE_TOKEN",
+        "Square",
+        "access token",
+        rf"\b(?P<prefix>EAAA|sq0atp-)[\w-]{{22,60}}{END}",
+        keywords=("eaaa", "sq0atp-"),
+        min_entropy=2.0,
+    ),
+    prefixed(
+        "SQUARE_TOKEN",
+        "Square",
+        "OAuth secret",
+        rf"\b(?P<prefix>sq0csp-)[0-9A-Za-z_-]{{43}}{END}",
+    ),
+    keyed(
+        "PLAID_KEY",
+        "Plaid",
+        "access token",
+        "plaid",
+        rf"access-(?:sandbox|development|production)-{UUID}",
+        keywords=("plaid",),
+        strict=False,
+    ),
+    keyed(
+        "PLAID_KEY",
+        "Plaid",
+        "secret",
+        "plaid",
+        r"[a-z0-9]{30}",
+        keywords=("plaid",),
+        min_entropy=3.5,
+    ),
+    keyed(
+        "FINICITY_KEY",
+        "Finicity",
+        "API token or client secret",
+        "finicity",
+        r"[a-f0-9]{32}|[a-z0-9]{20}",
+        keywords=("finicity",),
+    ),
+    SecretRule(
+        label="FLUTTERWAVE_KEY",
+        pattern=r"\b(?P<prefix>FLWSECK(?:_TEST)?-)(?:[a-hA-H0-9]{32}-X|[a-hA-H0-9]{12})\b",
+        description="Flutterwave secret key (FLWSECK-...-X) or encryption key (FLWSECK_TEST-...)",
+        explain="Flutterwave secret key, prefix {prefix}, {chars} chars after it",
+        keywords=("flwseck",),
+        min_entropy=2.0,
+    ),
+    keyed(
+        "GOCARDLESS_TOKEN",
+        "GoCardless",
+        "access token",
+        "gocardless",
+        r"(?:live|sandbox)_[a-z0-9_=-]{40}",
+        keywords=("gocardless",),
+        strict=False,
+        end=r"(?![\w=-])",
+    ),
+    keyed(
+        "LOB_KEY",
+        "Lob",
+        "API key",
+        "lob",
+        r"(?:live|test)_[a-f0-9]{35}",
+        keywords=("lob",),
+        strict=False,
+    ),
+    prefixed(
+        "EASYPOST_KEY",
+        "EasyPost",
+        "production API key",
+        rf"\b(?P<prefix>EZAK)[a-zA-Z0-9]{{54}}{END}",
+        min_entropy=2.0,
+    ),
+    prefixed(
+        "EASYPOST_KEY",
+        "EasyPost",
+        "test API key",
+        rf"\b(?P<prefix>EZTK)[a-zA-Z0-9]{{54}}{END}",
+        min_entropy=2.0,
+        score=0.7,
+    ),
+    prefixed(
+        "SHIPPO_TOKEN",
+        "Shippo",
+        "live API token",
+        rf"\b(?P<prefix>shippo_live_)[a-fA-F0-9]{{40}}{END}",
+        min_entropy=2.0,
+    ),
+    prefixed(
+        "SHIPPO_TOKEN",
+        "Shippo",
+        "test API token",
+        rf"\b(?P<prefix>shippo_test_)[a-fA-F0-9]{{40}}{END}",
+        min_entropy=2.0,
+        score=0.7,
+    ),
+    prefixed(
+        "DUFFEL_TOKEN",
+        "Duffel",
+        "API token",
+        r"\b(?P<prefix>duffel_(?:test|live)_)[a-zA-Z0-9_=-]{43}(?![\w=-])",
+        keywords=("duffel_test_", "duffel_live_"),
+        min_entropy=2.0,
+    ),
+    SecretRule(
+        label="FREEMIUS_KEY",
+        pattern=r"""(?i)["'](?P<keyword>secret_key)["']\s{0,5}=>\s{0,5}["'](?P<secret>sk_\S{29})["']""",
+        description="Freemius secret key in a PHP array ('secret_key' => 'sk_...')",
+        explain="Freemius secret key, {chars} chars assigned to '{keyword}'",
+        keywords=("secret_key",),
+    ),
+    SecretRule(
+        label="SIDEKIQ_SECRET",
+        pattern=(
+            r"(?i)(?P<keyword>BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)[\s'\"]{0,3}(?::|=|=>)"
+            r"[\s'\"]{0,5}(?P<secret>[a-f0-9]{8}:[a-f0-9]{8})\b"
+        ),
+        description="Sidekiq Pro/Enterprise licence credentials (BUNDLE_GEMS__CONTRIBSYS__COM=...)",
+        explain="Sidekiq licence credentials assigned to '{keyword}'",
+        keywords=("bundle_enterprise__contribsys__com", "bundle_gems__contribsys__com"),
+    ),
+    SecretRule(
+        label="SIDEKIQ_SECRET",
+        pattern=(
+            r"(?i)\bhttps?://(?P<secret>[a-f0-9]{8}:[a-f0-9]{8})"
+            r"@(?P<keyword>(?:gems|enterprise)\.contribsys\.com)\b"
+        ),
+        description="Sidekiq Pro/Enterprise licence credentials in a gem source URL",
+        explain="Sidekiq licence credentials in a '{keyword}' URL",
+        keywords=("gems.contribsys.com", "enterprise.contribsys.com"),
+    ),
+    prefixed(
+        "MAXMIND_KEY",
+        "MaxMind",
+        "license key",
+        r"\b[A-Za-z0-9]{6}_[A-Za-z0-9]{29}(?P<prefix>_mmk)\b",
+        keywords=("_mmk",),
+        min_entropy=4.0,
+    ),
+    keyed(
+        "COINBASE_TOKEN",
+        "Coinbase",
+        "access token",
+        "coinbase",
+        r"[a-z0-9_-]{64}",
+        keywords=("coinbase",),
+    ),
+    keyed(
+        "KRAKEN_KEY",
+        "Kraken",
+        "API key",
+        "kraken",
+        r"[a-z0-9/=_+-]{80,90}",
+        keywords=("kraken",),
+        end=r"(?![\w/=+-])",
+    ),
+    keyed(
+        "BITTREX_KEY",
+        "Bittrex",
+        "API key or secret",
+        "bittrex",
+        r"[a-z0-9]{32}",
+        keywords=("bittrex",),
+    ),
+    keyed(
+        "FINNHUB_TOKEN",
+        "Finnhub",
+        "access token",
+        "finnhub",
+        r"[a-z0-9]{20}",
+        keywords=("finnhub",),
+    ),
+    keyed(
+        "ETSY_TOKEN",
+        "Etsy",
+        "access token",
+        r"(?-i:ETSY|[Ee]tsy)",
+        r"[a-z0-9]{24}",
+        keywords=("etsy",),
+    ),
+)
