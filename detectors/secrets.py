@@ -13,12 +13,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import math
 import re
 import string
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 
 import ahocorasick
 
@@ -27,26 +24,25 @@ from detectors.secrets_catalogue import (
     CATALOGUE,
     DIGEST_LENGTHS,
     KINDS,
-    PLACEHOLDER_MARK,
-    PLACEHOLDER_WORDS,
     PUBLIC_BLOB,
     PUBLIC_MATERIAL,
-    WELL_KNOWN_PASSWORDS,
     SecretRule,
 )
+from detectors.secrets_passwords import PASSWORD_CHECKS
 from detectors.secrets_providers import PROVIDER_CHECKS
 from detectors.secrets_split import unsplit
+from detectors.secrets_values import (
+    ACCEPT,
+    Check,
+    Verdict,
+    is_placeholder,
+    looks_like_words,
+    secret_of,
+    shannon_entropy,
+)
 
 __all__ = ["CATALOGUE", "CHECKS", "SecretDetector", "SecretRule", "UnknownSecretLabel"]
 
-ASCENDING = "0123456789abcdefghijklmnopqrstuvwxyz"
-RUN = 8  # 12345678, abcdefgh, 87654321: typed by a person, not drawn at random
-ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
-# obj.attr, call(...), item[...], or a file path: what code assigns, not a password.
-CODE_REFERENCE = re.compile(r"[A-Za-z_]\w*(?:(?:\.\w+)+(?:[(\[].*)?|[(\[].*)|[~.]?/[\w./-]*")
-LOOPBACK = re.compile(r"(?i)(?:localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)(?::\d+)?")
-WORD_PIECE = re.compile(r"[A-Za-z]+\d*|\d+[A-Za-z]{0,3}|")
-PIECE_SEPARATOR = re.compile(r"[_\-./+=~]")
 HEX = re.compile(r"[0-9a-fA-F]+")
 ASSIGNMENT = re.compile(r"[\"'`]?\s*(?:=>|:=|=|:)\s*[\"'`]?")
 UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
@@ -58,45 +54,6 @@ BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 
 class UnknownSecretLabel(DetectorsError):
     """A secret label that the catalogue does not declare."""
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """A check accepted a value: a note to explain, a score factor, separators in the match."""
-
-    note: str = ""
-    factor: float = 1.0
-    gaps: int = 0
-
-
-ACCEPT = Verdict()
-Check = Callable[[re.Match[str]], "Verdict | None"]  # None: not a secret after all
-
-
-def secret_of(match: re.Match[str]) -> str:
-    """The reported part of a match: its ``secret`` group if the regex has one."""
-    return match["secret"] if "secret" in match.re.groupindex else match[0]
-
-
-def is_placeholder(value: str) -> bool:
-    """EXAMPLE, xxxx, ****, <...>, ${VAR}, $VAR, {{var}}, your_..._here, redacted,
-    a character repeated 8 times, or a run such as 12345678 or abcdefgh."""
-    if PLACEHOLDER_MARK.search(value):
-        return True
-    lowered = value.lower()
-    windows = (lowered[i : i + RUN] for i in range(len(lowered) - RUN + 1))
-    return any(w in ASCENDING or w[::-1] in ASCENDING for w in windows)
-
-
-def shannon_entropy(value: str) -> float:
-    """Bits per character of the value's own character distribution."""
-    size = len(value)
-    return -sum(n / size * math.log2(n / size) for n in Counter(value).values()) if size else 0.0
-
-
-def looks_like_words(value: str) -> bool:
-    """Identifiers and phrases (oauth2-client-flow, TokenService2, build_2024_10), not random."""
-    return all(WORD_PIECE.fullmatch(piece) for piece in PIECE_SEPARATOR.split(value))
 
 
 def not_placeholder(match: re.Match[str]) -> Verdict | None:
@@ -178,52 +135,11 @@ def pem_block(match: re.Match[str]) -> Verdict | None:
     return None
 
 
-def password_value(value: str, min_length: int) -> Verdict | None:
-    lowered = value.lower()
-    if len(value) < min_length or lowered in PLACEHOLDER_WORDS or is_placeholder(value):
-        return None
-    if lowered in WELL_KNOWN_PASSWORDS:
-        return Verdict("a well-known default password, still a credential", factor=0.75)
-    return ACCEPT
-
-
-def password_assignment(match: re.Match[str]) -> Verdict | None:
-    """Not a variable, code reference or path; in prose, see reads_as_password."""
-    value = match["secret"]
-    if match["q"] is None and (ENV_NAME.fullmatch(value) or CODE_REFERENCE.fullmatch(value)):
-        return None
-    if match["verb"] and not reads_as_password(match["keyword"], value):
-        return None
-    return password_value(value, 6)
-
-
-def reads_as_password(keyword: str, value: str) -> bool:
-    """In prose, "password is X" names a password if X mixes letters and digits and is not
-    a hyphenated phrase (2FA-protected); "pass is" is a boarding pass, not a password."""
-    if keyword.lower() in ("pwd", "pass", "pw"):
-        return False
-    if not (any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):
-        return False
-    return not (PIECE_SEPARATOR.search(value) and looks_like_words(value))
-
-
-def connection_password(match: re.Match[str]) -> Verdict | None:
-    """A default password (the user name, changeme...) on a loopback host is local dev."""
-    password, user = match["password"], match["user"]
-    verdict = password_value(password, 4)
-    is_default = password == user or password.lower() in WELL_KNOWN_PASSWORDS
-    if verdict is None or (is_default and LOOPBACK.fullmatch(match["host"])):
-        return None
-    if password == user:
-        return Verdict("the password is the user name (a default), still a credential", 0.75)
-    return verdict
-
-
 CHECKS: dict[str, Check] = {
     check.__name__: check
     for check in (not_placeholder, split_key, random_token, unlabelled_token, aws_secret,
-                  github_checksum, jwt_header, pem_block, password_assignment, connection_password)
-} | PROVIDER_CHECKS  # fmt: skip
+                  github_checksum, jwt_header, pem_block)
+} | PASSWORD_CHECKS | PROVIDER_CHECKS  # fmt: skip
 if unknown_checks := {rule.check for rule in CATALOGUE} - CHECKS.keys():
     raise ValueError(f"secrets catalogue names unknown check(s) {sorted(unknown_checks)}")
 

@@ -23,20 +23,40 @@ from detectors.secrets_rule import SecretRule
 from detectors.secrets_split import splittable
 
 # Placeholder-evident values: documentation keys, masks, template variables, and
-# any character repeated 8 times. (Runs like 12345678 are checked in secrets.py.)
+# any character repeated 8 times. (Runs like 12345678 are checked in secrets_values.py.)
 PLACEHOLDER_MARK = re.compile(
-    r"(?i:example|x{4}|redacted|placeholder|your[_-]|[_-]here\b)"
-    r"|\*{4}|<[^<>\n]*>|\$[{(]|\{\{|^\$\w+$|^%\w+%$|(.)\1{7}"
+    r"(?i:example|x{4}|redacted|placeholder|your[_-]|[_-]here\b|fake|dummy)"
+    r"|\*{4}|<[^<>\n]*>|\$\{[\w.:\-\s]*(?:\}|$)|\$\(|\{\{[^{}\n]*\}\}|^\$(?:env:)?\w+$|^%\w+%$"
+    r"|(.)\1{7}"
 )
-# A password "value" that is one of these words is a label or a template, not a password.
+# A password "value" that is one of these words is a label, a status or a template.
 PLACEHOLDER_WORDS = frozenset(
     "password passwd passphrase pwd pass secret token value string none null nil "
-    "true false empty hidden required optional undefined".split()
+    "true false empty hidden required optional undefined "
+    "yes no ok n/a tbd todo unknown missing blank same different unchanged changed expired "
+    "incorrect invalid wrong forgotten strong weak masked encrypted hashed unset set "
+    "enabled disabled locked protected mandatory default see below above attached sent "
+    "1password lastpass bitwarden keepass".split()
 )
-# Weak but real: reported with a lower score, except as a database default on a loopback host.
+# Weak but real: reported with a lower score, except as a database default on a loopback host
+# or in a how-to sentence (HOWTO_CUE): "it defaults to changeme, change it on first login".
 WELL_KNOWN_PASSWORDS = frozenset(
-    "changeme letmein passw0rd p@ssw0rd password1 password123 welcome1 admin123 qwerty123".split()
+    "changeme changeit letmein passw0rd p@ssw0rd password1 password123 welcome1 admin123 "
+    "qwerty123".split()
 )
+HOWTO_CUE = re.compile(
+    r"(?i)\b(?:defaults?|change (?:it|this|that|them)|first (?:log-?in|login|sign[ -]?in|use|boot)"
+    r"|initial|temporary|for example|such as|must be changed)\b|\be\.g\."
+)
+# password_hash, pass_rate, PASSWORD_MIN_LENGTH: named after a password, not holding one.
+NOT_A_PASSWORD_SUFFIX = re.compile(
+    r"(?i)hash|digest|salt|len|min|max|policy|file|path|hint|prompt|reset|expir|history|rate"
+    r"|count|through|thru|attempt|retr|fail|strength|regex|pattern|rule|field|label|name|url|uri"
+    r"|env|var|required|type|mode|format|enabled|manager|less|time|date|ttl|rotat|change|update"
+    r"|(?:^|[_-])id\b"
+)
+# The conventional users of anonymous FTP, whose "password" is an e-mail address.
+ANONYMOUS_USERS = frozenset({"anonymous", "ftp"})
 # Hex digests (md5, sha1, sha224, sha256, sha384, sha512) are never unlabelled secrets.
 DIGEST_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})
 # base64 openings of public or binary data: ssh public key blob, PNG, JPEG, GIF, WebP.
@@ -77,7 +97,56 @@ KINDS = {
 GITLAB_PREFIXES = ("glpat-", "gldt-", "glrt-", "glptt-", "glft-", "glimt-", "glagent-", "gloas-",
                    "glcbt-", "glffct-", "glsoat-", "GR1348941")  # fmt: skip
 PREFIXED = "{kind}, prefix {prefix}, {chars} chars after it"
-DB_SCHEMES = ("postgres", "mysql", "mariadb", "mongodb", "redis", "amqp", "mssql", "sqlserver")
+DB_SCHEMES = ("postgres", "mysql", "mariadb", "mongodb", "redis", "amqp", "mssql", "sqlserver",
+              "oracle", "cockroachdb", "clickhouse", "neo4j", "couchdb")  # fmt: skip
+# A database URL's scheme, perhaps with SQLAlchemy's driver (postgresql+psycopg2://).
+DB_URL_SCHEME = (
+    r"(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle"
+    r"|cockroachdb|clickhouse|neo4j(?:\+s)?|couchdb)(?:\+[a-z0-9]{1,20})?"
+)
+# Keywords of a password: config keys, other languages' words, a wifi key.
+PASSWORD_WORDS = (
+    r"pass(?:word|wd|phrase)|passwort|kennwort|contrase[ñn]a|wachtwoord|senha|mot de passe"
+    r"|(?<![a-z])(?:pwd|pw|wi-?fi[ _-]?(?:key|code)|wpa2?[ _-]?(?:key|psk)|network[ _-]key|psk)"
+)
+# A cheap first-character test in front of a keyword alternation: Python's re has no
+# literal prefilter for one, and tries every branch at every position otherwise.
+PASSWORD_START = "(?=[pkcwsmn])"
+PASSWORD_KEYS = ("pass", "pw", "wort", "contrase", "wachtwoord", "senha", "wifi", "wi-fi", "wpa",
+                 "psk", "network key", "network_key", "network-key")  # fmt: skip
+# A password value: quoted (backslash escapes allowed, up to the same quote), or bare up to
+# a space or quote; & and ; end it before another key (&next=, ;Database=).
+PASSWORD_VALUE = (
+    r"(?P<q>[\"'`])?(?P<secret>(?(q)(?:\\.|(?!(?P=q))[^\\\n]){1,200}(?=(?P=q))"
+    r"|(?:[^\s\"'`&;<>]|[&;](?!\w[\w .]{0,29}=)){0,199}[^\s\"'`&;<>.,:)\]}?]))"
+)
+PAIR_PASSWORD = (
+    r"(?P<password>(?:[^\s\"'`&;/<>]|[&;](?!\w[\w .]{0,29}=)){0,127}[^\s\"'`&;/<>.,:)\]}?])"
+)
+# Words before a user/password pair, and shared accounts whose name alone announces one.
+LOGIN_WORDS = (
+    r"sign(?:ed)?[ -]?in|log(?:ged)?[ -]?(?:in|on)|creds?|credentials?|user(?:name)?|account"
+    r"|acct|u/p"
+)
+SHARED_ACCOUNTS = ("root", "admin", "administrator", "sa", "postgres", "ubuntu", "pi", "guest",
+                   "oracle", "sysadmin", "superuser", "elastic")  # fmt: skip
+CLI_CONTINUES = r"(?:[^\n]|\\\n){0,200}?"  # the rest of a command line, across a trailing backslash
+CLI_PASSWORD_FLAG = (
+    rf"\b(?:mysql\w{{0,6}}|mariadb\w{{0,6}})\b{CLI_CONTINUES}\s(?-i:-p)(?=\S)"
+    rf"|\b(?:sshpass|rdesktop)\b{CLI_CONTINUES}\s(?-i:-p)[ \t]+"
+    rf"|\b(?:docker|podman|nerdctl|buildah|skopeo|oras|helm[ \t]+registry)[ \t]+login\b"
+    rf"{CLI_CONTINUES}\s(?:(?-i:-p)|--password)[= \t]+"
+    rf"|\bredis-cli\b{CLI_CONTINUES}\s(?-i:-a)[ \t]+"
+    rf"|\b(?:sqlcmd|bcp)\b{CLI_CONTINUES}\s(?-i:-P)[ \t]*"
+    r"|\bldap(?:search|add|modify|delete|whoami|passwd|compare|modrdn)\b"
+    rf"{CLI_CONTINUES}\s(?-i:-w)[ \t]+"
+    rf"|\bsmbclient\b{CLI_CONTINUES}\s(?:-U|--user)[= \t]+[\"']?[^\s%\"']{{1,64}}%"
+    rf"|\bxfreerdp\b{CLI_CONTINUES}\s/p:"
+    rf"|\b(?:keytool|jarsigner)\b{CLI_CONTINUES}\s-(?:src|dest)?(?:store|key)pass[ \t]+"
+)
+CLI_TOOLS = ("mysql", "mariadb", "sshpass", "rdesktop", "docker", "podman", "nerdctl", "buildah",
+             "skopeo", "oras", "helm", "redis-cli", "sqlcmd", "bcp", "ldap", "smbclient",
+             "xfreerdp", "keytool", "jarsigner")  # fmt: skip
 GENERIC_KEYWORD = (
     r"(?i)(?<![a-z0-9])(?P<keyword>api[ _-]?key|apikey|access[ _-]?(?:key|token)|secret[ _-]?key"
     r"|(?:private|account|signing|encryption|master)[ _-]?key|client[ _-]?secret|auth[ _-]?token"
@@ -225,14 +294,27 @@ KEYWORD_RULES: tuple[SecretRule, ...] = (
     SecretRule(
         label="DB_CONNECTION_STRING",
         pattern=(
-            r"(?i)\b(?P<scheme>postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql"
-            r"|sqlserver)://(?P<user>[^\s:/@'\"`<>]*):(?P<password>[^\s/'\"`]+)"
+            rf"(?i)(?=[pmrasocn])\b(?P<scheme>{DB_URL_SCHEME})://"
+            r"(?P<user>[^\s:/@'\"`<>]*):(?P<password>[^\s/'\"`]+)"
             r"@(?P<host>[\w.\-\[\]:,]*[\w\]])(?:[/?#](?:[^\s'\"`<>]*[^\s'\"`<>.,;:!?)\]])?)?"
         ),
         description="Database URL with a password (postgres, mysql, mongodb, redis, amqp, mssql)",
         explain="{scheme} connection string with a password before '@'",
         keywords=DB_SCHEMES,
         check="connection_password",
+        score=0.9,
+    ),
+    SecretRule(
+        label="CREDENTIALS_IN_URL",
+        pattern=(
+            rf"(?i)(?<![\w+.-])(?!{DB_URL_SCHEME}://)(?P<scheme>[a-z][a-z0-9+.-]{{1,19}})://"
+            r"(?P<user>[^\s:/?#@\"'`<>\[\]]{0,64}):(?P<password>[^\s/\"'`<>]{1,128})"
+            r"@(?P<host>[\w-]{1,63}(?:\.[\w-]{1,63}){0,10}|\[[0-9a-f:.]{2,45}\])(?::\d{1,5})?"
+        ),
+        description="URL of another scheme with a user and password (https, sftp, ftp, smb...)",
+        explain="{scheme} URL with a user and password before '@'",
+        keywords=("://",),
+        check="url_credentials",
         score=0.9,
     ),
     SecretRule(
@@ -248,16 +330,82 @@ KEYWORD_RULES: tuple[SecretRule, ...] = (
         score=0.9,
     ),
     SecretRule(
+        label="LOGIN_PAIR",
+        pattern=(
+            r"(?i)(?=[cw])\b(?P<keyword>curl|wget)\b(?:[^\n]|\\\n){0,300}?"
+            r"\s(?:-u|--user)(?:=|[ \t]{1,5})"
+            r"(?P<secret>[\"']?(?P<user>[^\s:\"']{0,64})[\"']?:[\"']?(?P<password>[^\s\"']{0,128})"
+            r"[\"']?)(?=\s|$)"
+        ),
+        description="user:password given to curl or wget with -u/--user (HTTP basic auth)",
+        explain="user:password after {keyword} -u/--user",
+        keywords=("curl", "wget"),
+        check="command_credentials",
+        score=0.9,
+    ),
+    SecretRule(
+        label="PASSWORD_ASSIGNMENT",
+        pattern=rf"(?i)(?=[msrdpnbohlxkj])(?:{CLI_PASSWORD_FLAG}){PASSWORD_VALUE}",
+        description="Password on a client's command line: mysql -pX, sshpass -p X, docker login",
+        explain="value of a command-line password flag",
+        keywords=CLI_TOOLS,
+        check="command_password",
+        score=0.9,
+    ),
+    SecretRule(
         label="PASSWORD_ASSIGNMENT",
         pattern=(
-            r"(?i)(?P<keyword>password|passwd|passphrase|(?<![a-z])(?:pwd|pass|pw))[\"']?"
-            r"(?:\s*(?:=>|:=|=|:)\s*|\s+(?P<verb>is|was)\s+)(?P<q>[\"'`])?"
-            r"(?P<secret>(?(q)[^\"'`\n]{1,200}(?=[\"'`])|[^\s\"'`&]{0,199}[^\s\"'`&.,;:)\]}]))"
+            rf"(?i){PASSWORD_START}(?P<keyword>{PASSWORD_WORDS}|(?<![a-z])pass)"
+            r"(?P<suffix>(?:[_-][a-z0-9]{1,16}){0,2})[\"'`\]]{0,2}"
+            r"(?P<gap>\s+(?:for|of|on|at|to|in)(?:\s+[\w.@-]{1,30}){1,3})?"
+            r"[ \t]*(?:=>|:=|[!=]==?|=|:|[ \t](?=[\"'`])|>(?=[^<>\n]{1,200}</)|\s+value\s*=)"
+            r"[ \t]*\n?[ \t]*" + PASSWORD_VALUE
         ),
-        description='A password assigned in text: password=, passwd:, pwd=, "password": "..."',
+        description='A password assigned in text: password=, DB_PASS:, "pass": "...", <password>X<',
         explain="value assigned to keyword '{keyword}'",
-        keywords=("pass", "pw"),
+        keywords=PASSWORD_KEYS,
         check="password_assignment",
+        score=0.8,
+    ),
+    SecretRule(
+        label="PASSWORD_ASSIGNMENT",
+        pattern=(
+            rf"(?i){PASSWORD_START}(?P<keyword>{PASSWORD_WORDS})(?P<link>['’]s\s+|\s+(?:(?:is|was|are)"
+            r"(?:\s+(?:now|still|just|currently|literally))?|(?:(?:is|was|got|been|has\s+been)\s+)?"
+            r"(?:set|changed|reset|updated)\s+to|to)\s+|\s+)" + PASSWORD_VALUE
+        ),
+        description='A password said in prose: "the wifi key is X", "pwd X", "password reset to X"',
+        explain="value named by keyword '{keyword}'",
+        keywords=PASSWORD_KEYS,
+        check="password_prose",
+        score=0.8,
+    ),
+    SecretRule(
+        label="LOGIN_PAIR",
+        pattern=(
+            r"(?i)(?=[ul])(?<![a-z])(?P<keyword>u|usr|user(?:name)?|login)\b[ \t]*[:=]?[ \t]*"
+            r"(?P<secret>(?P<user>[\w.@+\\-]{1,64})[ \t]*[,;/|]?[ \t]+(?:and[ \t]+)?"
+            r"(?:p|pass(?:word)?|pw|pwd)\b[ \t]*[:=]?[ \t]*" + PAIR_PASSWORD + ")"
+        ),
+        description="A user and password as two fields: user admin pass X, u: admin p: X",
+        explain="a user name and its password written as two fields",
+        keywords=("u:", "u=", "usr", "user", "login"),
+        check="login_pair",
+        score=0.8,
+    ),
+    SecretRule(
+        label="LOGIN_PAIR",
+        pattern=(
+            rf"(?i)(?=[slcuarpgoe])(?:(?<![a-z])(?P<keyword>{LOGIN_WORDS})\b[ \t:=]{{0,3}}"
+            r"(?:(?:as|is|are|with|using|was|were|be)\s+){0,2}"
+            rf"|(?<![\w./@\\-])(?=(?:{'|'.join(SHARED_ACCOUNTS)})\s{{0,2}}[/:]))"
+            r"(?P<secret>(?P<user>[\w.@+\\-]{1,64})(?P<gap>[ \t]{0,2})[/:](?P=gap)"
+            rf"{PAIR_PASSWORD})"
+        ),
+        description="A user and password as a pair: sign in as ops / X, creds admin:X, root / X",
+        explain="a user name and its password written as a pair",
+        keywords=("sign", "log", "cred", "user", "account", "acct", "u/p") + SHARED_ACCOUNTS,
+        check="login_pair",
         score=0.8,
     ),
     SecretRule(

@@ -191,6 +191,24 @@ TRUE_POSITIVES: dict[str, list[tuple[str, str]]] = {
         (f"/login?user=ops&pass={PASSWORD}&next=/", PASSWORD),
         ("the wifi password is Sunflower2024!", "Sunflower2024!"),
         ("admin pwd: changeme", "changeme"),
+        (f"Server=db;User Id=sa;Password={PASSWORD};Database=app;", PASSWORD),
+        (f"mysql -u app -p{PASSWORD} orders", PASSWORD),
+        ("pwd Zx81!kq", "Zx81!kq"),
+    ],
+    "CREDENTIALS_IN_URL": [
+        (
+            f"sftp://deploy:{DB_PASSWORD}@files.example.com/in",
+            f"sftp://deploy:{DB_PASSWORD}@files.example.com",
+        ),
+        (
+            f"git clone https://bob:{DB_PASSWORD}@git.northwind.example/app.git",
+            f"https://bob:{DB_PASSWORD}@git.northwind.example",
+        ),
+    ],
+    "LOGIN_PAIR": [
+        ("sign in as ops / Tr0ub4dor&3", "ops / Tr0ub4dor&3"),
+        ("creds are admin:Summer2024!", "admin:Summer2024!"),
+        (f"curl -u admin:{PASSWORD} https://ci.northwind.example/api", f"admin:{PASSWORD}"),
     ],
     "GENERIC_SECRET": [
         (f"api_key: {GENERIC_B62}", GENERIC_B62),
@@ -307,6 +325,18 @@ FALSE_POSITIVES: dict[str, list[str]] = {
         "pwd: /home/dev/projects/gatepost",
         "password=abc",
         "reset your password: https://id.northwind.example/reset",
+        "I forgot my password again",
+        "Set the password to changeme and change it on first login.",
+    ],
+    "CREDENTIALS_IN_URL": [
+        "https://user:password@example.com/ is the format",
+        "ftp://anonymous:guest@ftp.example.org/pub",
+        "http://paypal.com:443@evil.example is a phishing trick",
+    ],
+    "LOGIN_PAIR": [
+        "cats and / or dogs, CI / CD, input / output, 24 / 7",
+        "see admin/settings/security, root / branch / leaf",
+        "curl -i -u 'test:test' https://localhost",
     ],
     "GENERIC_SECRET": [
         f"token {SHA256}",  # a digest near a keyword, not assigned to it

@@ -1,0 +1,173 @@
+"""Password checks: assigned in config, said in prose, paired with a user, in a URL or a command.
+
+A password has no shape of its own, so these checks decide from the value and
+its context: variables, code, paths and placeholders are not passwords; in
+prose ("the password is X") X must read as one (letters with digits or
+symbols, not a hyphenated phrase); a well-known default (changeme) in a how-to
+("change it on first login") is an instruction, not a leak.
+"""
+
+from __future__ import annotations
+
+import re
+
+from detectors.secrets_catalogue import (
+    ANONYMOUS_USERS,
+    HOWTO_CUE,
+    NOT_A_PASSWORD_SUFFIX,
+    PLACEHOLDER_WORDS,
+    WELL_KNOWN_PASSWORDS,
+)
+from detectors.secrets_values import (
+    ACCEPT,
+    PIECE_SEPARATOR,
+    Check,
+    Verdict,
+    character_classes,
+    is_placeholder,
+    looks_like_words,
+)
+
+ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+SNAKE_WORDS = re.compile(r"[a-z]+(?:_[a-z]+)+")  # real_key, db_password: a name, not a value
+# obj.attr, call(...), item[...], or a file path: what code assigns, not a password.
+CODE_REFERENCE = re.compile(r"[A-Za-z_]\w*(?:(?:\.\w+)+(?:[(\[].*)?|[(\[].*)|[~.]?/[\w./-]*")
+LOOPBACK = re.compile(r"(?i)(?:localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)(?::\d+)?")
+SHORT_KEYWORDS = frozenset({"pass", "pw", "pwd"})  # also a boarding pass, a test result, a shell
+PROSE = Verdict("said in prose", factor=0.875)
+DEFAULT = "a well-known default password, still a credential"
+
+
+def password_value(
+    value: str, min_length: int, match: re.Match[str] | None = None
+) -> Verdict | None:
+    """Long enough, with a letter or digit, not a placeholder or a label; a well-known
+    default scores lower, and on a how-to line (change it on first login) is none."""
+    lowered = value.lower().strip("[](){}")
+    if len(value) < min_length or lowered in PLACEHOLDER_WORDS or is_placeholder(value):
+        return None
+    if not any(c.isalnum() for c in value):
+        return None
+    if lowered in WELL_KNOWN_PASSWORDS:
+        if match is not None and HOWTO_CUE.search(line_of(match)):
+            return None
+        return Verdict(DEFAULT, factor=0.75)
+    return ACCEPT
+
+
+def line_of(match: re.Match[str]) -> str:
+    """The line around a match, where a how-to says what to do with a default."""
+    text = match.string
+    head = text.rfind("\n", 0, match.start()) + 1
+    tail = text.find("\n", match.end())
+    return text[head : tail if tail >= 0 else len(text)]
+
+
+def is_reference(value: str) -> bool:
+    """An environment variable, a snake_case name, code or a path."""
+    return bool(
+        ENV_NAME.fullmatch(value) or SNAKE_WORDS.fullmatch(value) or CODE_REFERENCE.fullmatch(value)
+    )
+
+
+def reads_as_password(value: str) -> bool:
+    """Letters with digits or symbols (trailing !?. are punctuation), not a hyphenated
+    phrase such as 2FA-protected, not a path."""
+    core = value.rstrip("!?.")
+    if not any(c.isalpha() for c in core) or "/" in core:
+        return False
+    if not any(c.isdigit() or not c.isalnum() for c in core):
+        return False
+    return not (PIECE_SEPARATOR.search(core) and looks_like_words(core))
+
+
+def password_assignment(match: re.Match[str]) -> Verdict | None:
+    """password=, DB_PASS:, "pass": "...": not a variable, code, path or placeholder; after
+    a bare "pass" a value of letters only is a test result (--- PASS: TestLogin), not one."""
+    value, keyword = match["secret"], match["keyword"].lower()
+    if NOT_A_PASSWORD_SUFFIX.search(match["suffix"] or ""):
+        return None
+    if keyword in SHORT_KEYWORDS and match["gap"]:
+        return None
+    if match["q"] is None:
+        if is_reference(value):
+            return None
+        if keyword == "pass" and value.isalpha():
+            return None
+    return password_value(value, 6, match)
+
+
+def password_prose(match: re.Match[str]) -> Verdict | None:
+    """The password is X, pwd X: a quoted X counts; otherwise X must read as a password,
+    and right after the keyword with no verb, mix three of lower, upper, digit, symbol."""
+    value = match["secret"]
+    if match["q"] is None:
+        if is_reference(value) or not reads_as_password(value):
+            return None
+        if not match["link"].strip() and character_classes(value.rstrip("!?.")) < 3:
+            return None
+    return in_prose(password_value(value, 6, match))
+
+
+def in_prose(verdict: Verdict | None) -> Verdict | None:
+    """Prose is weaker evidence than config: a plain acceptance scores 0.875 of the rule's."""
+    return PROSE if verdict is ACCEPT else verdict
+
+
+def login_pair(match: re.Match[str]) -> Verdict | None:
+    """user / password or user:password after sign in, creds, login... or a shared account
+    name (root, admin): the password reads as one; not a path, a ratio or user == password."""
+    user, password = match["user"], match["password"]
+    if match.string[match.end() : match.end() + 1] == "/" or user.isdigit():
+        return None
+    if user.lower() == password.lower() or not reads_as_password(password):
+        return None
+    if match["keyword"] is None and not match["gap"] and character_classes(password) < 3:
+        return None  # root/Tr0ub4dor&3 yes, admin/settings2 is a path
+    return in_prose(password_value(password, 6, match))
+
+
+def command_credentials(match: re.Match[str]) -> Verdict | None:
+    """curl -u user:password: the password (or a lone user part, an API key) is no
+    placeholder and differs from the user (test:test)."""
+    user, password = match["user"], match["password"]
+    if is_placeholder(match["secret"]) or user.lower() == password.lower():
+        return None
+    return password_value(password or user, 4, match)
+
+
+def command_password(match: re.Match[str]) -> Verdict | None:
+    """mysql -pX, sshpass -p X, docker login -p X (the regex knows that mysql's "-p X",
+    with a space, prompts): not a variable or placeholder."""
+    value = match["secret"]
+    if match["q"] is None and is_reference(value):
+        return None
+    return password_value(value, 4, match)
+
+
+def connection_password(match: re.Match[str]) -> Verdict | None:
+    """A default password (the user name, changeme...) on a loopback host is local dev."""
+    password, user = match["password"], match["user"]
+    verdict = password_value(password, 4)
+    is_default = password == user or password.lower() in WELL_KNOWN_PASSWORDS
+    if verdict is None or (is_default and LOOPBACK.fullmatch(match["host"])):
+        return None
+    if password == user:
+        return Verdict("the password is the user name (a default), still a credential", 0.75)
+    return verdict
+
+
+def url_credentials(match: re.Match[str]) -> Verdict | None:
+    """scheme://user:password@host: as a database URL; anonymous FTP and a host:port
+    before '@' (http://paypal.com:443@evil.example, a phishing trick) are no credentials."""
+    user, password = match["user"], match["password"]
+    if user.lower() in ANONYMOUS_USERS or ("." in user and password.isdigit()):
+        return None
+    return connection_password(match)
+
+
+PASSWORD_CHECKS: dict[str, Check] = {
+    check.__name__: check
+    for check in (password_assignment, password_prose, login_pair, command_credentials,
+                  command_password, connection_password, url_credentials)
+}  # fmt: skip
