@@ -9,6 +9,7 @@ needs a digit, so a headline in capitals ("ASIA PACIFIC REGIONALS") is not a key
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 MAX_SPLITS = 2
 SEPARATOR = re.compile(r"[ -]")
@@ -26,3 +27,16 @@ def unsplit(value: str) -> str | None:
     if splits > MAX_SPLITS or (splits and not any(char.isdigit() for char in joined)):
         return None
     return joined
+
+
+@lru_cache(maxsize=1)
+def prefix_keywords() -> tuple[str, ...]:
+    """Keywords of the rules whose value opens with a prefix (ghp_, akia, glpat-, xox ...).
+
+    The "joined" view (detectors/normalize/joined.py) rejoins pieces after a token
+    holding one of them; any prefixed rule the catalogue gains is covered.
+    """
+    from detectors.secrets_catalogue import CATALOGUE  # the catalogue imports this module
+
+    prefixed = (rule for rule in CATALOGUE if "prefix" in rule.regex.groupindex)
+    return tuple(sorted({keyword for rule in prefixed for keyword in rule.keywords}))

@@ -6,12 +6,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from types import MappingProxyType
 
-from detectors.normalize import bidi, camel, decode, digits, nato, plain
+from detectors import secrets_split
+from detectors.normalize import bidi, camel, decode, digits, joined, nato, plain
 from detectors.normalize.view import Draft, View
 
 VIEW_NAMES = (
     "raw", "plain", "pii", "terms", "decoded", "decoded_terms",
-    "display", "display_terms", "camel", "nato",
+    "display", "display_terms", "camel", "nato", "joined",
 )  # fmt: skip
 
 # Which views of a post each detector reads (see detectors.normalize.Views).
@@ -20,7 +21,7 @@ VIEW_NAMES = (
 VIEWS_BY_DETECTOR: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "presidio": ("pii",),
-        "secrets": ("plain", "decoded", "display"),
+        "secrets": ("plain", "decoded", "display", "joined"),
         "terms": ("terms", "decoded_terms", "display_terms", "camel", "nato"),
         "patterns": ("raw", "plain", "decoded"),
     }
@@ -40,7 +41,8 @@ class Views:
     order bidi controls show it (bidi.py); display_terms: its terms fold.
     camel: terms with CamelCase words split (camel.py). nato: terms with NATO
     alphabet spellings read as letters (nato.py). These four are built only
-    when a cheap hint says the post has something for them.
+    when a cheap hint says the post has something for them. joined: plain
+    with a prefixed key's pieces rejoined (joined.py), none if nothing was.
 
     A view that normalization leaves unchanged is the same object as the one
     it derives from, so a detector never reads the same text twice.
@@ -105,6 +107,10 @@ class Views:
         spelled = nato.nato(terms) if nato.has_spelling(terms.text) else None
         return self.terms if spelled is None else spelled.view("nato", nato.SOURCE)
 
+    @cached_property
+    def joined(self) -> tuple[View, ...]:
+        draft = joined.joined(self._plain_draft, secrets_split.prefix_keywords())
+        return () if draft is self._plain_draft else (draft.view("joined", joined.SOURCE),)
 
     @cached_property
     def decoded(self) -> tuple[View, ...]:
