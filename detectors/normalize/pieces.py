@@ -13,13 +13,14 @@ at most MAX_GAP_WORDS of the SEQUENCE words (then, next, and, ...). Pieces
 are joined, whole, only when together they have a SHAPE:
 
 - a card: 13 to 19 digits in groups of 3 or more that pass Luhn (the card
-  recognizer still checks the brand);
+  recognizer still checks the brand); pieces that read as a plain LIST
+  ("Rooms 4101, 4102, 4103, 4104") also need the kind named (NAMED);
 - an SSN (3-2-4) or a US phone number (3-3-4, 1-3-3-4), valid as such, and
-  the pieces are named as pieces (a POSITION word: first, middle, last,
-  ends, part, half...) or set on lines of their own or split by '/', '+' or
-  '|', or the post names the kind of number (ssn, phone, call ...). "Rooms
-  412, then 867, then 1120" has a phone's shape but nothing saying it is
-  one number, so it stays as written.
+  the pieces named as pieces (a POSITION word: first, middle, last, ends,
+  part, half...) or the kind named just before them (ssn, call, my number);
+  an SSN's pieces may instead stand on lines of their own or between '/',
+  '+' or '|'. "Rooms 412, then 867, then 1120" and "Top scores:\n412\n867
+  \n5309" have a phone's shape but nothing saying it is one number.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ NAMED = {
 
 @dataclass(frozen=True)
 class Piece:
-    """A number as written: its digit groups' spans and the separators between them."""
+    """A number as written (its digit groups' spans); bare if it may be a piece of another."""
 
     groups: tuple[tuple[int, int], ...]
     bare: bool
