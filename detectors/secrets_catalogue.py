@@ -114,11 +114,11 @@ PASSWORD_WORDS = (
 PASSWORD_START = "(?=[pkcwsmn])"
 PASSWORD_KEYS = ("pass", "pw", "wort", "contrase", "wachtwoord", "senha", "wifi", "wi-fi", "wpa",
                  "psk", "network key", "network_key", "network-key")  # fmt: skip
-# A password value: quoted (backslash escapes allowed, up to the same quote), or bare up to
-# a space or quote; & and ; end it before another key (&next=, ;Database=).
+# A password value: quoted (backslash escapes allowed, up to the same quote; @"..." too), or
+# bare up to a space, quote or <; & and ; end it before another key (&next=, ;Database=).
 PASSWORD_VALUE = (
-    r"(?P<q>[\"'`])?(?P<secret>(?(q)(?:\\.|(?!(?P=q))[^\\\n]){1,200}(?=(?P=q))"
-    r"|(?:[^\s\"'`&;<>]|[&;](?!\w[\w .]{0,29}=)){0,199}[^\s\"'`&;<>.,:)\]}?]))"
+    r"(?:@(?=\"))?(?P<q>[\"'`])?(?P<secret>(?(q)(?:\\.|(?!(?P=q))[^\\\n]){1,200}(?=(?P=q))"
+    r"|(?:[^\s\"'`&;<]|[&;](?!\w[\w .]{0,29}=)){0,199}[^\s\"'`&;<>.,:)\]}?]))"
 )
 PAIR_PASSWORD = (
     r"(?P<password>(?:[^\s\"'`&;/<>]|[&;](?!\w[\w .]{0,29}=)){0,127}[^\s\"'`&;/<>.,:)\]}?])"
@@ -359,7 +359,7 @@ KEYWORD_RULES: tuple[SecretRule, ...] = (
             r"(?P<suffix>(?:[_-][a-z0-9]{1,16}){0,2})[\"'`\]]{0,2}"
             r"(?P<gap>\s+(?:for|of|on|at|to|in)(?:\s+[\w.@-]{1,30}){1,3})?"
             r"[ \t]*(?:=>|:=|[!=]==?|=|:|[ \t](?=[\"'`])|>(?=[^<>\n]{1,200}</)|\s+value\s*=)"
-            r"[ \t]*\n?[ \t]*" + PASSWORD_VALUE
+            r"[ \t]*" + PASSWORD_VALUE
         ),
         description='A password assigned in text: password=, DB_PASS:, "pass": "...", <password>X<',
         explain="value assigned to keyword '{keyword}'",
