@@ -107,21 +107,23 @@ DB_URL_SCHEME = (
 # Keywords of a password: config keys, other languages' words, a wifi key.
 PASSWORD_WORDS = (
     r"pass(?:word|wd|phrase)|passwort|kennwort|contrase[ñn]a|wachtwoord|senha|mot de passe"
-    r"|(?<![a-z])(?:pwd|pw|wi-?fi[ _-]?(?:key|code)|wpa2?[ _-]?(?:key|psk)|network[ _-]key|psk)"
+    r"|(?<![a-z])(?:pwd|pw|(?:wi-?fi|wlan)[ _-]?(?:key|code)|wpa2?[ _-]?(?:key|psk)"
+    r"|network[ _-]key|psk)"
 )
 # A cheap first-character test in front of a keyword alternation: Python's re has no
 # literal prefilter for one, and tries every branch at every position otherwise.
 PASSWORD_START = "(?=[pkcwsmn])"
-PASSWORD_KEYS = ("pass", "pw", "wort", "contrase", "wachtwoord", "senha", "wifi", "wi-fi", "wpa",
-                 "psk", "network key", "network_key", "network-key")  # fmt: skip
+PASSWORD_KEYS = ("pass", "pw", "wort", "contrase", "wachtwoord", "senha", "wifi", "wi-fi", "wlan",
+                 "wpa", "psk", "network key", "network_key", "network-key")  # fmt: skip
 # A password value: quoted (backslash escapes allowed, up to the same quote; @"..." too), or
 # bare up to a space, quote or <; & and ; end it before another key (&next=, ;Database=).
 PASSWORD_VALUE = (
     r"(?:@(?=\"))?(?P<q>[\"'`])?(?P<secret>(?(q)(?:\\.|(?!(?P=q))[^\\\n]){1,200}(?=(?P=q))"
     r"|(?:[^\s\"'`&;<]|[&;](?!\w[\w .]{0,29}=)){0,199}[^\s\"'`&;<>.,:)\]}?]))"
 )
+# The password of a pair: no slash or colon (a path, /etc/passwd's root:x:0:0).
 PAIR_PASSWORD = (
-    r"(?P<password>(?:[^\s\"'`&;/<>]|[&;](?!\w[\w .]{0,29}=)){0,127}[^\s\"'`&;/<>.,:)\]}?])"
+    r"(?P<password>(?:[^\s\"'`&;:/<>]|[&;](?!\w[\w .]{0,29}=)){0,127}[^\s\"'`&;:/<>.,)\]}?])"
 )
 # Words before a user/password pair, and shared accounts whose name alone announces one.
 LOGIN_WORDS = (
@@ -133,7 +135,7 @@ SHARED_ACCOUNTS = ("root", "admin", "administrator", "sa", "postgres", "ubuntu",
 CLI_CONTINUES = r"(?:[^\n]|\\\n){0,200}?"  # the rest of a command line, across a trailing backslash
 CLI_PASSWORD_FLAG = (
     rf"\b(?:mysql\w{{0,6}}|mariadb\w{{0,6}})\b{CLI_CONTINUES}\s(?-i:-p)(?=\S)"
-    rf"|\b(?:sshpass|rdesktop)\b{CLI_CONTINUES}\s(?-i:-p)[ \t]+"
+    rf"|\bsshpass\b{CLI_CONTINUES}\s(?-i:-p)[ \t]*|\brdesktop\b{CLI_CONTINUES}\s(?-i:-p)[ \t]+"
     rf"|\b(?:docker|podman|nerdctl|buildah|skopeo|oras|helm[ \t]+registry)[ \t]+login\b"
     rf"{CLI_CONTINUES}\s(?:(?-i:-p)|--password)[= \t]+"
     rf"|\bredis-cli\b{CLI_CONTINUES}\s(?-i:-a)[ \t]+"
@@ -142,11 +144,14 @@ CLI_PASSWORD_FLAG = (
     rf"{CLI_CONTINUES}\s(?-i:-w)[ \t]+"
     rf"|\bsmbclient\b{CLI_CONTINUES}\s(?:-U|--user)[= \t]+[\"']?[^\s%\"']{{1,64}}%"
     rf"|\bxfreerdp\b{CLI_CONTINUES}\s/p:"
+    r"|\bhtpasswd[ \t]+-[a-z]*(?:nb|bn)[a-z]*[ \t]+\S+[ \t]+"  # htpasswd -nb user X
+    r"|\bhtpasswd[ \t]+-[a-z]*b[a-z]*[ \t]+\S+[ \t]+\S+[ \t]+"  # htpasswd -b file user X
+    r"|\bnet[ \t]+use[ \t]+(?:[a-z]:[ \t]+)?\\\\\S+[ \t]+(?!/)"  # net use Z: \\srv\share X
     rf"|\b(?:keytool|jarsigner)\b{CLI_CONTINUES}\s-(?:src|dest)?(?:store|key)pass[ \t]+"
 )
 CLI_TOOLS = ("mysql", "mariadb", "sshpass", "rdesktop", "docker", "podman", "nerdctl", "buildah",
              "skopeo", "oras", "helm", "redis-cli", "sqlcmd", "bcp", "ldap", "smbclient",
-             "xfreerdp", "keytool", "jarsigner")  # fmt: skip
+             "htpasswd", "net use", "xfreerdp", "keytool", "jarsigner")  # fmt: skip
 GENERIC_KEYWORD = (
     r"(?i)(?<![a-z0-9])(?P<keyword>api[ _-]?key|apikey|access[ _-]?(?:key|token)|secret[ _-]?key"
     r"|(?:private|account|signing|encryption|master)[ _-]?key|client[ _-]?secret|auth[ _-]?token"
@@ -333,7 +338,7 @@ KEYWORD_RULES: tuple[SecretRule, ...] = (
         label="LOGIN_PAIR",
         pattern=(
             r"(?i)(?=[cw])\b(?P<keyword>curl|wget)\b(?:[^\n]|\\\n){0,300}?"
-            r"\s(?:-u|--user)(?:=|[ \t]{1,5})"
+            r"\s(?:-u[ \t]{0,5}|--user(?:=|[ \t]{1,5}))"
             r"(?P<secret>[\"']?(?P<user>[^\s:\"']{0,64})[\"']?:[\"']?(?P<password>[^\s\"']{0,128})"
             r"[\"']?)(?=\s|$)"
         ),
@@ -370,7 +375,7 @@ KEYWORD_RULES: tuple[SecretRule, ...] = (
     SecretRule(
         label="PASSWORD_ASSIGNMENT",
         pattern=(
-            rf"(?i){PASSWORD_START}(?P<keyword>{PASSWORD_WORDS})(?P<link>['’]s\s+|\s+(?:(?:is|was|are)"
+            rf"(?i){PASSWORD_START}(?P<keyword>{PASSWORD_WORDS})(?P<link>['’]s\s+|\s+[-–—]\s+|\s+(?:(?:is|was|are):?"
             r"(?:\s+(?:now|still|just|currently|literally))?|(?:(?:is|was|got|been|has\s+been)\s+)?"
             r"(?:set|changed|reset|updated)\s+to|to)\s+|\s+)" + PASSWORD_VALUE
         ),

@@ -34,6 +34,9 @@ SNAKE_WORDS = re.compile(r"[a-z]+(?:_[a-z]+)+")  # real_key, db_password: a name
 CODE_REFERENCE = re.compile(r"[A-Za-z_]\w*(?:(?:\.\w+)+(?:[(\[].*)?|[(\[].*)|[~.]?/[\w./-]*")
 LOOPBACK = re.compile(r"(?i)(?:localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)(?::\d+)?")
 SHORT_KEYWORDS = frozenset({"pass", "pw", "pwd"})  # also a boarding pass, a test result, a shell
+# Besides "password": a bare "pass" is a test result (--- PASS: TestLogin), "wifi key: printed
+# on the router" a sentence; after these a value of letters only is no password.
+WORDS_NEED_MORE = re.compile(r"pass|wi-?fi.*|wpa.*|network.*|psk")
 PROSE = Verdict("said in prose", factor=0.875)
 DEFAULT = "a well-known default password, still a credential"
 
@@ -82,8 +85,8 @@ def reads_as_password(value: str) -> bool:
 
 
 def password_assignment(match: re.Match[str]) -> Verdict | None:
-    """password=, DB_PASS:, "pass": "...": not a variable, code, path or placeholder; after
-    a bare "pass" a value of letters only is a test result (--- PASS: TestLogin), not one."""
+    """password=, DB_PASS:, "pass": "...": not a variable, code, path or placeholder, and
+    not letters only after pass or a wifi key (WORDS_NEED_MORE)."""
     value, keyword = match["secret"], match["keyword"].lower()
     if NOT_A_PASSWORD_SUFFIX.search(match["suffix"] or ""):
         return None
@@ -92,7 +95,7 @@ def password_assignment(match: re.Match[str]) -> Verdict | None:
     if match["q"] is None:
         if is_reference(value):
             return None
-        if keyword == "pass" and value.isalpha():
+        if WORDS_NEED_MORE.fullmatch(keyword) and value.isalpha():
             return None
     return password_value(value, 6, match)
 
