@@ -48,6 +48,10 @@ HOWTO_CUE = re.compile(
     r"(?i)\b(?:defaults?|change (?:it|this|that|them)|first (?:log-?in|login|sign[ -]?in|use|boot)"
     r"|initial|temporary|for example|such as|must be changed)\b|\be\.g\."
 )
+# "a password like X", "beats P@ssw0rd": an example, between a keyword and a value near it.
+EXAMPLE_CUE = re.compile(
+    r"(?i)\b(?:like|such as|e\.g|for example|example|than|vs|versus|beats|instead of|not)\b"
+)
 # password_hash, pass_rate, PASSWORD_MIN_LENGTH: named after a password, not holding one.
 NOT_A_PASSWORD_SUFFIX = re.compile(
     r"(?i)hash|digest|salt|len|min|max|policy|file|path|hint|prompt|reset|expir|history|rate"
@@ -349,6 +353,18 @@ KEYWORD_RULES: tuple[SecretRule, ...] = (
         score=0.9,
     ),
     SecretRule(
+        label="LOGIN_PAIR",
+        pattern=(
+            r"(?i)\b(?P<keyword>basic)[ \t]+(?P<secret>[A-Za-z0-9+/]{6,400}={0,2})"
+            r"(?![A-Za-z0-9+/=])"
+        ),
+        description="HTTP basic auth: Authorization: Basic and base64 of user:password",
+        explain="HTTP basic credentials, base64 of user:password",
+        keywords=("basic",),
+        check="basic_credentials",
+        score=0.9,
+    ),
+    SecretRule(
         label="PASSWORD_ASSIGNMENT",
         pattern=rf"(?i)(?=[msrdpnbohlxkj])(?:{CLI_PASSWORD_FLAG}){PASSWORD_VALUE}",
         description="Password on a client's command line: mysql -pX, sshpass -p X, docker login",
@@ -362,7 +378,7 @@ KEYWORD_RULES: tuple[SecretRule, ...] = (
         pattern=(
             rf"(?i){PASSWORD_START}(?P<keyword>{PASSWORD_WORDS}|(?<![a-z])pass)"
             r"(?P<suffix>(?:[_-][a-z0-9]{1,16}){0,2})[\"'`\]]{0,2}"
-            r"(?P<gap>\s+(?:for|of|on|at|to|in)(?:\s+[\w.@-]{1,30}){1,3})?"
+            r"(?P<gap>\s+(?:for|of|on|at|to|in)(?:\s+[\w.@-]{1,30}){1,4})?"
             r"[ \t]*(?:=>|:=|[!=]==?|=|:|[ \t](?=[\"'`])|>(?=[^<>\n]{1,200}</)|\s+value\s*=)"
             r"[ \t]*" + PASSWORD_VALUE
         ),
@@ -383,6 +399,19 @@ KEYWORD_RULES: tuple[SecretRule, ...] = (
         explain="value named by keyword '{keyword}'",
         keywords=PASSWORD_KEYS,
         check="password_prose",
+        score=0.8,
+    ),
+    SecretRule(
+        label="PASSWORD_ASSIGNMENT",
+        pattern=(
+            rf"(?i){PASSWORD_START}(?P<keyword>{PASSWORD_WORDS})\b[^\n]{{0,80}}?"
+            r"(?<![^\s(\"'`])(?P<secret>(?-i:(?=\S{0,63}[a-z])(?=\S{0,63}[A-Z]))(?=\S{0,63}\d)"
+            r"(?=\S{0,63}[^\w\s])[^\s\"'`]{7,63}[^\s\"'`.,:;)\]}?])(?=[\s\"'`.,:;)\]}?]|$)"
+        ),
+        description="A random-looking password a few words after the keyword: password ... j8#K!2v",
+        explain="mixed-case, digit and symbol value within a line after keyword '{keyword}'",
+        keywords=PASSWORD_KEYS,
+        check="password_nearby",
         score=0.8,
     ),
     SecretRule(

@@ -9,10 +9,12 @@ symbols, not a hyphenated phrase); a well-known default (changeme) in a how-to
 
 from __future__ import annotations
 
+import base64
 import re
 
 from detectors.secrets_catalogue import (
     ANONYMOUS_USERS,
+    EXAMPLE_CUE,
     HOWTO_CUE,
     NOT_A_PASSWORD_SUFFIX,
     PLACEHOLDER_WORDS,
@@ -74,14 +76,17 @@ def is_reference(value: str) -> bool:
 
 
 def reads_as_password(value: str) -> bool:
-    """Letters with digits or symbols (trailing !?. are punctuation), not a hyphenated
-    phrase such as 2FA-protected, not a path."""
+    """Letters with digits or symbols (trailing !?. are punctuation), not a path, and not a
+    hyphenated phrase such as 2FA-protected unless it mixes all four character classes."""
     core = value.rstrip("!?.")
     if not any(c.isalpha() for c in core) or "/" in core:
         return False
     if not any(c.isdigit() or not c.isalnum() for c in core):
         return False
-    return not (PIECE_SEPARATOR.search(core) and looks_like_words(core))
+    if not (PIECE_SEPARATOR.search(core) and looks_like_words(core)):
+        return True
+    # A phrase of three or more pieces mixing all four classes: Northwind-Lake-4471!
+    return len(PIECE_SEPARATOR.split(core)) >= 3 and character_classes(value) == 4
 
 
 def password_assignment(match: re.Match[str]) -> Verdict | None:
@@ -115,6 +120,34 @@ def password_prose(match: re.Match[str]) -> Verdict | None:
 def in_prose(verdict: Verdict | None) -> Verdict | None:
     """Prose is weaker evidence than config: a plain acceptance scores 0.875 of the rule's."""
     return PROSE if verdict is ACCEPT else verdict
+
+
+def password_nearby(match: re.Match[str]) -> Verdict | None:
+    """A value mixing lower, upper, digit and symbol (the regex) a few words after the keyword:
+    not a link, an e-mail address, a hashtag, a mention or a path, not an example (a password
+    like X, beats P@ssw0rd) and not a well-known one."""
+    value = match["secret"]
+    if value[0] in "#@$%" or "/" in value or "@" in value[1:] and "." in value.split("@")[-1]:
+        return None
+    between = match.string[match.end("keyword") : match.start("secret")]
+    if looks_like_words(value) or EXAMPLE_CUE.search(between):
+        return None
+    verdict = password_value(value, 8, match)
+    return None if verdict is None or verdict.factor < 1 else PROSE
+
+
+def basic_credentials(match: re.Match[str]) -> Verdict | None:
+    """The base64 decodes to printable user:password, a password that is no placeholder."""
+    try:
+        decoded = base64.b64decode(match["secret"], validate=True).decode("ascii")
+    except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        return None
+    user, colon, password = decoded.partition(":")
+    if not colon or not decoded.isprintable() or user.lower() == password.lower():
+        return None
+    if is_placeholder(user) or is_placeholder(password):
+        return None
+    return password_value(password, 4, match)
 
 
 def login_pair(match: re.Match[str]) -> Verdict | None:
@@ -171,6 +204,7 @@ def url_credentials(match: re.Match[str]) -> Verdict | None:
 
 PASSWORD_CHECKS: dict[str, Check] = {
     check.__name__: check
-    for check in (password_assignment, password_prose, login_pair, command_credentials,
-                  command_password, connection_password, url_credentials)
+    for check in (password_assignment, password_prose, password_nearby, login_pair,
+                  basic_credentials, command_credentials, command_password, connection_password,
+                  url_credentials)
 }  # fmt: skip

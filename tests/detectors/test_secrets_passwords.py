@@ -148,6 +148,32 @@ FOUND: list[tuple[str, str, str]] = [
     ("htpasswd -nb jdoe J0hnD03!", "PASSWORD_ASSIGNMENT", "J0hnD03!"),
     ("net use Z: \\\\srv\\share J0hnD03! /user:CORP\\jdoe", "PASSWORD_ASSIGNMENT", "J0hnD03!"),
     ("mysql --user=jdoe --password J0hnD03! shop", "PASSWORD_ASSIGNMENT", "J0hnD03!"),
+    # A password a few words after the keyword, and HTTP basic auth.
+    (
+        "my bank makes me type my password on a screen keyboard. j8#Kp!2vQz%w is no fun",
+        "PASSWORD_ASSIGNMENT",
+        "j8#Kp!2vQz%w",
+    ),
+    (
+        "passwd for the conference booth tablet: b00th-T!me#5 (locks after 2 min)",
+        "PASSWORD_ASSIGNMENT",
+        "b00th-T!me#5",
+    ),
+    (
+        "the wifi key is Northwind-Lake-4471! enjoy",
+        "PASSWORD_ASSIGNMENT",
+        "Northwind-Lake-4471!",
+    ),
+    (
+        "Authorization: Basic YWRtaW46U3Q0Z2luZyFQYXNzMjAyNg==",
+        "LOGIN_PAIR",
+        "YWRtaW46U3Q0Z2luZyFQYXNzMjAyNg==",
+    ),
+    (
+        "-H 'Authorization: Basic YXBpOmtleS1hN2MzNDJ3MzNhNWQxLTU2M2U3MjlwLTZhYjI3YzYzNzM0Ng=='",
+        "LOGIN_PAIR",
+        "YXBpOmtleS1hN2MzNDJ3MzNhNWQxLTU2M2U3MjlwLTZhYjI3YzYzNzM0Ng==",
+    ),
     # detect-secrets' KeywordDetector and BasicAuthDetector.
     (f'password = "{WHITES_SECRET}"', "PASSWORD_ASSIGNMENT", WHITES_SECRET),
     (f'password_super_secure = "{WHITES_SECRET}"', "PASSWORD_ASSIGNMENT", WHITES_SECRET),
@@ -247,6 +273,12 @@ NOT_FOUND: list[str] = [
     "mysql -u root -p orders",
     "mysql -h db -P 3306 -u app -p",
     "docker run -p 8080:80 -u 1000:1000 nginx",
+    "Password tips talk: 'correct horse battery staple' beats P@ssw0rd, says xkcd",
+    "Use a password like Tr0ub4dor&3? No, use a passphrase.",
+    "a basic understanding of networking, basic features included",
+    "Authorization: Basic dGVzdDp0ZXN0",  # test:test
+    "curl -H 'Authorization: Basic YnJvd3Nlcjo='",  # browser: with no password
+    'curl --header "Authorization: Basic ..."',
     # detect-secrets' negatives.
     f"password = {SYMBOL_SECRET}",
     'api_key = ""',
