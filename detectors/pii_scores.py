@@ -7,11 +7,17 @@ from __future__ import annotations
 # account) score 0.01 to 0.3 on their own and 0.5 with a context word
 # (detectors/pii_context.py): below 0.5 they are noise, not findings. A phone
 # number written like one scores 0.4 or more (detectors/recognizers/phone.py).
+# Business lines, business addresses and role mailboxes score 0.2: never
+# findings. A street line alone scores 0.4 and needs a context word ("live",
+# "home", "send"); a date of birth is a date with a birth word (0.85).
 ENTITY_MIN_SCORES: dict[str, float] = {
     "CREDIT_CARD": 0.5,
+    "DATE_OF_BIRTH": 0.5,
     "EMAIL_ADDRESS": 0.5,
     "IBAN_CODE": 0.5,
     "PHONE_NUMBER": 0.4,
+    "STREET_ADDRESS": 0.5,
+    "UK_NINO": 0.5,
     "US_BANK_NUMBER": 0.5,
     "US_DRIVER_LICENSE": 0.5,
     "US_ITIN": 0.5,
@@ -24,7 +30,7 @@ ENTITY_MIN_SCORES: dict[str, float] = {
 VALIDATION_NOTES: dict[str, str] = {
     "CREDIT_CARD": "Luhn checksum and card brand range",
     "CRYPTO": "address checksum",
-    "EMAIL_ADDRESS": "public suffix check of the domain",
+    "EMAIL_ADDRESS": "public suffix (or RFC 2606 reserved name) check of the domain",
     "IBAN_CODE": "IBAN country format and mod-97 checksum",
     "MEDICAL_LICENSE": "DEA checksum",
     "UK_NHS": "NHS checksum",

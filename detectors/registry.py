@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from detectors.secrets_catalogue import CATALOGUE
 
-# Entities of presidio-analyzer's predefined English recognizers (+ spaCy NER).
+# Entities of presidio-analyzer's predefined English recognizers (+ spaCy NER),
+# and of Gatepost's additions (detectors/recognizers: DATE_OF_BIRTH,
+# STREET_ADDRESS, UK_NINO).
 PII_ENTITIES: tuple[str, ...] = (
     "CREDIT_CARD",
     "CRYPTO",
+    "DATE_OF_BIRTH",
     "DATE_TIME",
     "EMAIL_ADDRESS",
     "IBAN_CODE",
@@ -23,7 +26,9 @@ PII_ENTITIES: tuple[str, ...] = (
     "ORGANIZATION",
     "PERSON",
     "PHONE_NUMBER",
+    "STREET_ADDRESS",
     "UK_NHS",
+    "UK_NINO",
     "URL",
     "US_BANK_NUMBER",
     "US_DRIVER_LICENSE",

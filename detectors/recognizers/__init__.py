@@ -1,4 +1,4 @@
-"""Gatepost's presidio recognizers, each replacing the predefined one it refines.
+"""Gatepost's presidio recognizers: each replaces the predefined one it refines, or adds an entity.
 
 Each module holds one recognizer: presidio's, with Gatepost's data (patterns,
 context words) and checks (brand ranges, SSA rules, format scores). Importing
@@ -10,9 +10,12 @@ from __future__ import annotations
 from presidio_analyzer import EntityRecognizer
 
 from detectors.recognizers.card import BrandCheckedCardRecognizer
+from detectors.recognizers.date_of_birth import BirthDateRecognizer
 from detectors.recognizers.email import EmailNotHandleRecognizer
 from detectors.recognizers.phone import FormatScoredPhoneRecognizer
 from detectors.recognizers.ssn import IssuedSsnRecognizer
+from detectors.recognizers.street_address import StreetAddressRecognizer
+from detectors.recognizers.uk_nino import HmrcNinoRecognizer
 from detectors.recognizers.us_bank import BankAccountRecognizer
 from detectors.recognizers.us_license import DriverLicenseRecognizer
 from detectors.recognizers.us_passport import PassportRecognizer
@@ -28,7 +31,12 @@ REPLACEMENTS: dict[str, type[EntityRecognizer]] = {
     "UsSsnRecognizer": IssuedSsnRecognizer,
 }
 
-# Gatepost's recognizers for entities presidio has no recognizer for.
-ADDITIONS: tuple[type[EntityRecognizer], ...] = ()
+# Gatepost's recognizers for entities presidio has no recognizer for, or does
+# not load for English (UkNinoRecognizer).
+ADDITIONS: tuple[type[EntityRecognizer], ...] = (
+    BirthDateRecognizer,
+    HmrcNinoRecognizer,
+    StreetAddressRecognizer,
+)
 
 __all__ = ["ADDITIONS", "REPLACEMENTS"]

@@ -17,7 +17,15 @@ written like one, or has a context word ("call me", "text me", "my cell",
 accepts 4-digit German numbers, so "founded in 1640" was one), a number
 written like an SSN (078-05-1120 is a valid German number), or a number
 right after a word naming another kind of number ("order #4155550100",
-"account 12345678901", "SN 12-3456-7890").
+"account 12345678901", "SN 12-3456-7890"; detectors/recognizers/named_numbers.py).
+
+A business line is not a person's contact: a toll-free, premium-rate,
+shared-cost or universal-access number (1-800-555-0199, +1 877 ..., 0800 ...,
+0845 ... by phonenumbers' own number types), or one named by the words around
+it ("main office", "front desk", "support line", "call us", "our store",
+``BUSINESS_LINE_WORDS``), scores 0.2 whatever its format, and no context word
+raises it: below the 0.4 floor, so never a finding. A number the company
+publishes on purpose belongs in the policy's ``public_contacts`` list too.
 
 phonenumbers is slow (about 1 ms a post once the post has any digit, for 8
 regions), so it runs only on posts where a number could count: one with a
@@ -31,12 +39,13 @@ import re
 from collections.abc import Iterator
 
 import phonenumbers
-from phonenumbers import Leniency
+from phonenumbers import Leniency, PhoneNumber, PhoneNumberType
 from presidio_analyzer import AnalysisExplanation, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
-from detectors.pii_context import LETTER_RUN, PREFIX_MATCH_MIN_LETTERS
+from detectors.pii_context import PREFIX_MATCH_MIN_LETTERS
+from detectors.recognizers.named_numbers import OTHER_NUMBER_WORDS, named_otherwise
 
 MIN_DIGITS = 7
 # 7 digits with at most 4 non-letters between any two: every phonenumbers
@@ -53,13 +62,30 @@ US_STYLE_TIER = ("US-style", 0.6)
 GROUPED = ("grouped", 0.4)
 DIGITS_ONLY = ("digits only", 0.2)
 UNASSIGNED = ("international, unassigned range", 0.3)
-# Words that, among the 3 words before a number, say it is another kind of
-# number. Whole words only ("part" must not veto "partner").
-NOT_PHONE_WORDS = frozenset(
-    """order orders invoice tracking ticket ref reference confirmation booking serial
-    sn sku isbn account acct routing iban receipt transaction build version po id""".split()
-)
-WORDS_CHECKED_BEFORE = 3
+BUSINESS_LINE = ("business line", 0.2)
+# Words before a number that say it is another kind of number, beyond the
+# reference words every ID recognizer shares.
+NOT_PHONE_WORDS = OTHER_NUMBER_WORDS | {"account", "acct", "routing", "iban", "id"}
+# phonenumbers' types of number no person answers as their own.
+BUSINESS_NUMBER_TYPES = {
+    PhoneNumberType.TOLL_FREE: "toll-free",
+    PhoneNumberType.PREMIUM_RATE: "premium-rate",
+    PhoneNumberType.SHARED_COST: "shared-cost",
+    PhoneNumberType.UAN: "universal access",
+}
+# Phrases that name a number as a business's line, looked for just before or after it.
+BUSINESS_LINE_WORDS = [
+    r"toll[- ]?free", r"free ?phone", r"main (?:office|line|number|switchboard)",
+    r"head ?office", r"front desk", r"reception", r"switchboard", r"help ?line", r"hot ?line",
+    r"help ?desk", r"service ?desk", r"customer (?:service|support|care)",
+    r"(?:support|sales|press|media|booking|reservations?|enquiry|enquiries|inquiry|inquiries)"
+    r" (?:line|number|desk|team|office)",
+    r"(?:call|contact|reach|phone|ring|text) us",
+    r"our (?:office|offices|store|shop|hq|headquarters|support|main|front|sales|press|helpline"
+    r"|hotline|switchboard|reception|team|booth)",
+]  # fmt: skip
+BUSINESS_REACH_BEFORE = 50
+BUSINESS_REACH_AFTER = 25
 
 
 def without_extension(number: str) -> str:
@@ -79,10 +105,15 @@ def format_tier(number: str) -> tuple[str, float]:
     return DIGITS_ONLY
 
 
-def named_otherwise(text: str, start: int) -> bool:
-    """True if one of the few words before start names another kind of number."""
-    before = LETTER_RUN.findall(text[max(0, start - 40) : start].lower())
-    return any(word in NOT_PHONE_WORDS for word in before[-WORDS_CHECKED_BEFORE:])
+def business_line(text: str, start: int, end: int, number: PhoneNumber | None) -> str | None:
+    """Why the number at start:end (parsed, if it is valid) is a business's line, or None."""
+    kind = phonenumbers.number_type(number) if number is not None else None
+    if kind in BUSINESS_NUMBER_TYPES:
+        return BUSINESS_NUMBER_TYPES[kind]
+    before = text[max(0, start - BUSINESS_REACH_BEFORE) : start]
+    around = (before, text[end : end + BUSINESS_REACH_AFTER])
+    named = next((m for part in around if (m := BUSINESS_WORDS.search(part))), None)
+    return f"'{named.group().lower()}'" if named else None
 
 
 def possible_international(text: str) -> Iterator[tuple[int, int]]:
@@ -90,6 +121,14 @@ def possible_international(text: str) -> Iterator[tuple[int, int]]:
     for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=Leniency.POSSIBLE):
         if format_tier(match.raw_string) == INTERNATIONAL:
             yield match.start, match.end
+
+
+def any_phrase(phrases: list[str]) -> re.Pattern[str]:
+    """Any of the regex phrases, as whole words, ignoring case."""
+    return re.compile(rf"(?<![^\W\d_])(?:{'|'.join(phrases)})(?![^\W\d_])", re.IGNORECASE)
+
+
+BUSINESS_WORDS = any_phrase(BUSINESS_LINE_WORDS)
 
 
 def context_pattern(words: list[str]) -> re.Pattern[str]:
@@ -113,32 +152,33 @@ class FormatScoredPhoneRecognizer(PhoneRecognizer):
     def __init__(self) -> None:
         super().__init__()
         self.context_words = context_pattern(self.context)
+        # "number" is context, but "order number 4155550100" is still an order number.
+        self.deciding_words = frozenset(self.context) - {"number"}
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         if not self.may_count(text):
             return []
-        regions: dict[tuple[int, int], str | None] = {}
+        found: dict[tuple[int, int], tuple[str, PhoneNumber] | None] = {}
         for region in self.supported_regions:
             for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=self.leniency):
-                regions.setdefault((match.start, match.end), region)
+                found.setdefault((match.start, match.end), (region, match.number))
         if "+" in text:
             for span in possible_international(text):
-                regions.setdefault(span, None)
+                found.setdefault(span, None)
         return [
-            self._result(text, start, end, region)
-            for (start, end), region in regions.items()
+            self._result(text, start, end, valid)
+            for (start, end), valid in found.items()
             if self.could_be_phone(text, start, end)
         ]
 
-    @staticmethod
-    def could_be_phone(text: str, start: int, end: int) -> bool:
+    def could_be_phone(self, text: str, start: int, end: int) -> bool:
         number = without_extension(text[start:end])
         return (
             sum(c.isdigit() for c in number) >= MIN_DIGITS
             and not SSN_SHAPE.fullmatch(number)
-            and not named_otherwise(text, start)
+            and not named_otherwise(text, start, self.deciding_words, NOT_PHONE_WORDS)
         )
 
     def may_count(self, text: str) -> bool:
@@ -151,9 +191,15 @@ class FormatScoredPhoneRecognizer(PhoneRecognizer):
             bare = True
         return bare and self.context_words.search(text) is not None
 
-    def _result(self, text: str, start: int, end: int, region: str | None) -> RecognizerResult:
+    def _result(
+        self, text: str, start: int, end: int, valid: tuple[str, PhoneNumber] | None
+    ) -> RecognizerResult:
+        region, number = valid or (None, None)
         tier, score = format_tier(text[start:end]) if region else UNASSIGNED
         where = f"valid in region {region}" if region else "a possible number, unassigned"
+        business = business_line(text, start, end, number)
+        if business:
+            tier, score = f"{BUSINESS_LINE[0]}: {business}", BUSINESS_LINE[1]
         explanation = AnalysisExplanation(
             recognizer=self.name,
             original_score=score,
@@ -169,5 +215,7 @@ class FormatScoredPhoneRecognizer(PhoneRecognizer):
             recognition_metadata={
                 RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                # A business line stays below the floor: no context word lifts it.
+                RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: business is not None,
             },
         )

@@ -14,20 +14,48 @@ Two differences from presidio:
 Every other rule presidio checks still applies: no 000 or 666 area, no 00
 group, no 0000 serial, one kind of separator, not one digit repeated. "ssid"
 (a Wi-Fi network's name) is dropped from presidio's context words.
+
+A number the word before it names as a part, model, order, ticket or other
+reference ("SKU 219-09-9999", "part no. 212-45-6789", "case #401-22-3344")
+is that, not an SSN (detectors/recognizers/named_numbers.py), unless an SSN
+word is nearer ("order form, SSN 219-09-9999"). Nor is one right after a
+country calling code: "+55 800 12 3456" is a Brazilian phone number.
 """
 
 from __future__ import annotations
 
+import re
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import UsSsnRecognizer
+
+from detectors.recognizers.named_numbers import named_otherwise
 
 ISSUED_SAMPLES = frozenset({"078051120"})
 NEVER_ISSUED_AREA_FIRST_DIGIT = "9"
+CALLING_CODE_BEFORE = re.compile(r"\+\d{1,3}[ .-]?\(?$")
 
 
 class IssuedSsnRecognizer(UsSsnRecognizer):
     """presidio's UsSsnRecognizer: 078-05-1120 is an SSN, 9XX areas are not."""
 
     CONTEXT = ["ssn", "ssns", "social", "security"]
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        found = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [
+            r
+            for r in found
+            if not named_otherwise(text, r.start, self.context)
+            and not CALLING_CODE_BEFORE.search(text[max(0, r.start - 6) : r.start])
+        ]
 
     def invalidate_result(self, pattern_text: str) -> bool:
         digits = "".join(c for c in pattern_text if c.isdigit())

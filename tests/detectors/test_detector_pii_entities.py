@@ -80,7 +80,6 @@ TRUE_POSITIVES = [
     ("my cell is 07911 123456", "PHONE_NUMBER", "07911 123456"),
     ("reach me on WhatsApp +49 30 901820", "PHONE_NUMBER", "+49 30 901820"),
     ("phone: 020 7946 0958", "PHONE_NUMBER", "020 7946 0958"),
-    ("dial 1-800-555-0199 for support", "PHONE_NUMBER", "1-800-555-0199"),
     ("4155550132 is my mobile", "PHONE_NUMBER", "4155550132"),
     ("host line: +44 7700 900456, call if locked", "PHONE_NUMBER", "+44 7700 900456"),
     # US_BANK_NUMBER: 8-17 digits next to an account word
@@ -118,6 +117,8 @@ HARD_NEGATIVES = [
     "serial 123456789 in stock",
     "SN 12-3456-7890 on the label",
     "ticket JIRA-12345 closed",
+    # a toll-free line is a business's, not a person's (tests/detectors/test_pii_new_entities.py)
+    "dial 1-800-555-0199 for support",
     # versions, builds, dates, times, years, prices, zip codes
     "v2.14.1 released today",
     "Python 3.11.7 is out",

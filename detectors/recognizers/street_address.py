@@ -1,0 +1,233 @@
+"""Street addresses: a cheap pre-filter, then usaddress's CRF tagger on a short window.
+
+``CANDIDATE`` finds a house number a few words before a street type ("221B
+Baker Street", "1600 Pennsylvania Ave") or a PO box; a post without one costs
+one regex scan. Each candidate's window (``UNIT_REACH`` characters before the
+number for "apt 4B, ", ``WINDOW`` after it; at most ``MAX_CANDIDATES`` a post)
+goes to usaddress (about 0.3 ms each), which labels its words; the address is the run of address
+labels from the house number on. Why usaddress rather than pyap2: pyap2 finds
+only complete addresses (street, city, state, ZIP), not "221B Baker Street",
+"apt 4B, 350 Fifth Avenue" or "PO Box 1234", and rewrites the text's spacing
+so its offsets drift; usaddress tags the street line alone. It is a US
+tagger: Canadian addresses ("301 Front St W, Toronto, ON M5V 2T6") parse
+too; for UK ones the street line does, and a postcode after it
+(``UK_POSTCODE``) makes it complete.
+
+Scores (a context word such as "live", "home", "address" or "send" adds 0.35):
+
+    complete: street or PO box, city, and state, ZIP or postcode   0.6
+    street line with an apartment or flat ("apt 4B, 350 Fifth Ave")  0.5
+    street line ("221B Baker Street"), PO box alone                 0.4
+
+A street "name" holding ordinary words ("5 miles down Main Street", "2 dogs
+and live on Oak Drive") is not an address. A business's address ("our HQ at
+1 Microsoft Way", "visit our booth at 747 Howard St", "the venue is ...")
+is not a person's: a ``BUSINESS_WORDS`` word near it sets 0.2, which no
+context word lifts, below the 0.5 floor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import usaddress
+from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+STREET_TYPES = [
+    "street", "st", "avenue", "ave", "av", "road", "rd", "boulevard", "blvd", "lane", "ln",
+    "drive", "dr", "way", "court", "ct", "place", "pl", "terrace", "ter", "parkway", "pkwy",
+    "highway", "hwy", "square", "sq", "circle", "cir", "close", "crescent", "cres", "row",
+    "trail", "trl", "alley", "plaza", "mews", "grove", "gardens", "gdns", "walk", "hill",
+    "park", "pike", "loop", "path", "broadway",
+]  # fmt: skip
+CANDIDATE = re.compile(
+    rf"\b\d{{1,6}}[a-z]?\b(?:[ \t]+[\w.'-]+){{0,4}}?[ \t]+(?:{'|'.join(STREET_TYPES)})\b"
+    r"|\b(?:p\.?[ \t]?o\.?[ \t]?box|post[ \t]office[ \t]box)[ \t]*\d{1,6}\b",
+    re.IGNORECASE,
+)
+UNIT_REACH = 20
+WINDOW = 100
+MAX_CANDIDATES = 8
+MAX_STREET_NAME_WORDS = 3
+TOKEN = re.compile(r"\(*\b[^\s,;#&()]+[.,;)\n]*|[#&]")  # usaddress.tokenize's
+STREET_LABELS = frozenset(
+    """AddressNumberPrefix AddressNumber AddressNumberSuffix StreetNamePreModifier
+    StreetNamePreDirectional StreetNamePreType StreetName StreetNamePostType
+    StreetNamePostDirectional OccupancyType OccupancyIdentifier SubaddressType
+    SubaddressIdentifier USPSBoxType USPSBoxID USPSBoxGroupType USPSBoxGroupID""".split()
+)
+# Words no street's name holds: "5 miles down Main Street" is a run, not an address.
+NOT_STREET_NAME_WORDS = frozenset(
+    """a an the and or but of on in at to into onto from for with by down up past near off
+    over under along across around through via per my our your his her their its is was are
+    were be been i we you he she it they this that these those miles blocks km mi""".split()
+)
+UNIT_LABELS = frozenset({"OccupancyType", "OccupancyIdentifier"})
+TOWN_LABELS = frozenset({"PlaceName", "StateName", "ZipCode", "CountryName"})
+ZIP = re.compile(r"\d{5}(?:-\d{4})?")
+STATE = re.compile(r"[A-Z]{2}")
+CA_POSTCODE = re.compile(r"[A-Z]\d[A-Z] ?\d[A-Z]\d")
+UK_POSTCODE = re.compile(r",? *(?:[A-Z][a-z]+ )?[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
+PERSONAL_UNIT = re.compile(r"apt|apartment|flat|unit|#", re.IGNORECASE)
+# Words that say an address is a business's or a venue's, near it.
+BUSINESS_WORDS = re.compile(
+    r"(?<![^\W\d_])(?:hq|headquarters|offices?|booth|venue|store|shop|restaurant|caf[eé]"
+    r"|hotel|campus|conference|summit|meetup|expo|showroom|warehouse|factory|branch"
+    r"|clinic|museum|gallery|theat(?:re|er)|stadium|arena|located at|find us|visit us"
+    r"|join us)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+BUSINESS_REACH_BEFORE = 50
+BUSINESS_REACH_AFTER = 30
+
+COMPLETE = ("complete address", 0.6)
+WITH_UNIT = ("street line with a unit", 0.5)
+STREET_LINE = ("street line", 0.4)
+PO_BOX = ("PO box", 0.4)
+BUSINESS = ("business address", 0.2)
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """One word of a window, with usaddress's label and its offsets in the post."""
+
+    label: str
+    start: int
+    end: int
+    text: str
+
+
+def tag(text: str, start: int, end: int) -> list[Tagged]:
+    """usaddress's labels for the words of text[start:end], with offsets in text."""
+    window = text[start:end]
+    spans = [m.span() for m in TOKEN.finditer(window)]
+    labels = usaddress.parse(window)
+    if len(labels) != len(spans):  # usaddress rewrote "&amp;": give up on this window
+        return []
+    return [
+        Tagged(label, start + s, start + e, window[s:e].rstrip(".,;)\n"))
+        for (_, label), (s, e) in zip(labels, spans, strict=True)
+    ]
+
+
+def street_run(words: list[Tagged], number_at: int) -> list[Tagged]:
+    """The words of the street line around the one starting at number_at, or []."""
+    first = next((i for i, w in enumerate(words) if w.start == number_at), None)
+    if first is None or words[first].label not in STREET_LABELS:
+        return []
+    while first > 0 and words[first - 1].label in UNIT_LABELS:
+        first -= 1  # "apt 4B, 350 Fifth Avenue": the unit written first
+    last = first
+    while last + 1 < len(words) and words[last + 1].label in STREET_LABELS:
+        last += 1
+    run = words[first : last + 1]
+    name = [w.text.lower() for w in run if w.label == "StreetName"]
+    if len(name) > MAX_STREET_NAME_WORDS or any(w in NOT_STREET_NAME_WORDS for w in name):
+        return []  # "5 miles down Main Street": ordinary words, not a street's name
+    if not any(w.label in ("StreetNamePostType", "StreetNamePreType", "USPSBoxID") for w in run):
+        return []
+    return run
+
+
+def town_end(text: str, words: list[Tagged], after: int) -> int | None:
+    """Where the city and the state or ZIP after a street line end, if present."""
+    town = [w for w in words if w.start >= after]
+    end = None
+    for word in town:
+        if word.label not in TOWN_LABELS:
+            break
+        if (
+            ZIP.fullmatch(word.text)
+            or CA_POSTCODE.fullmatch(word.text)
+            or (word.label == "StateName" and STATE.fullmatch(word.text))
+        ):
+            end = word.end
+    if end is not None and town and town[-1].label == "ZipCode" and town[-1].end > end:
+        end = town[-1].end  # "ON M5V 2T6": the postcode's second half
+    return end
+
+
+class StreetAddressRecognizer(LocalRecognizer):
+    """Street addresses and PO boxes, found by a pre-filter and tagged by usaddress."""
+
+    CONTEXT = [
+        "live", "lives", "living", "home", "address", "addr", "apartment", "flat", "house",
+        "moved", "moving", "move", "mail", "send", "ship", "deliver", "delivery", "stay",
+        "staying", "place", "visit", "come",
+    ]  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entities=["STREET_ADDRESS"], supported_language="en", context=self.CONTEXT
+        )
+
+    def load(self) -> None:
+        """Nothing to load: usaddress's model loads on import."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        results: list[RecognizerResult] = []
+        taken = parsed = 0
+        for candidate in CANDIDATE.finditer(text):
+            if candidate.start() < taken:
+                continue  # inside the address just found
+            if parsed == MAX_CANDIDATES:
+                break  # the tagger's cost is bounded per post, whatever its length
+            parsed += 1
+            result = self._address_at(text, candidate.start())
+            if result is not None:
+                results.append(result)
+                taken = result.end
+        return results
+
+    def _address_at(self, text: str, number_at: int) -> RecognizerResult | None:
+        start = max(0, number_at - UNIT_REACH)
+        words = tag(text, start, min(len(text), number_at + WINDOW))
+        if start and words and words[0].start == start:
+            words = words[1:]  # a word cut by the window's edge
+        run = street_run(words, number_at)
+        if not run:
+            return None
+        street_end = max(w.end for w in run if w.label not in UNIT_LABELS)
+        uk = UK_POSTCODE.match(text, street_end)  # "..., London NW1 6XE": tagged as a unit
+        end = uk.end() if uk else town_end(text, words, run[-1].end)
+        if end is not None:
+            tier = COMPLETE
+        elif any(w.label == "USPSBoxID" for w in run):
+            tier = PO_BOX
+        elif any(w.label == "OccupancyType" and PERSONAL_UNIT.match(w.text) for w in run):
+            tier = WITH_UNIT
+        else:
+            tier = STREET_LINE
+        return self._result(text, run[0].start, end or run[-1].end, tier)
+
+    def _result(self, text: str, start: int, end: int, tier: tuple[str, float]) -> RecognizerResult:
+        before = text[max(0, start - BUSINESS_REACH_BEFORE) : start]
+        business = BUSINESS_WORDS.search(before) or BUSINESS_WORDS.search(
+            text[end : end + BUSINESS_REACH_AFTER]
+        )
+        name, score = tier
+        if business:
+            name, score = f"{BUSINESS[0]}: '{business.group().lower()}'", BUSINESS[1]
+        explanation = AnalysisExplanation(
+            recognizer=self.name,
+            original_score=score,
+            pattern_name=name,
+            textual_explanation=f"{name}, tagged by usaddress",
+        )
+        return RecognizerResult(
+            entity_type="STREET_ADDRESS",
+            start=start,
+            end=end,
+            score=score,
+            analysis_explanation=explanation,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                # A business's address stays below the floor: no context word lifts it.
+                RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: business is not None,
+            },
+        )

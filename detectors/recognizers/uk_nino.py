@@ -1,0 +1,49 @@
+"""UK National Insurance numbers: presidio's UkNinoRecognizer, with HMRC's rules spelt out as data.
+
+A NINO is two prefix letters, six digits and a suffix letter A-D, written
+"AB123456C" or in pairs "AB 12 34 56 C". HMRC never issues D, F, I, Q, U or V
+as either prefix letter, O as the second, or the prefixes BG, GB, KN, NK, NT,
+TN and ZZ. So "QQ 12 34 56 C", the specimen printed on HMRC's forms, is not a
+NINO: like the SSN placeholder 123-45-6789 it cannot belong to anyone.
+
+Presidio ships the recognizer but does not load it for English; Gatepost adds
+it (recognizers.ADDITIONS). Its context words are single words ("national
+insurance" and "ni number" as phrases never match a word). A NINO-shaped code
+after a reference word ("SKU AB123456C", "ref AB 12 34 56 C") is a
+reference (detectors/recognizers/named_numbers.py).
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer.predefined_recognizers import UkNinoRecognizer
+
+from detectors.recognizers.named_numbers import named_otherwise
+
+FIRST_LETTERS = "ABCEGHJKLMNOPRSTWXYZ"  # not D, F, I, Q, U, V
+SECOND_LETTERS = "ABCEGHJKLMNPRSTWXYZ"  # nor O
+NEVER_PREFIXES = ("BG", "GB", "KN", "NK", "NT", "TN", "ZZ")
+SUFFIXES = "ABCD"
+NINO_REGEX = (
+    rf"\b(?!{'|'.join(NEVER_PREFIXES)})[{FIRST_LETTERS}][{SECOND_LETTERS}]"
+    rf"( ?)\d{{2}}\1\d{{2}}\1\d{{2}}\1[{SUFFIXES}]\b"
+)
+
+
+class HmrcNinoRecognizer(UkNinoRecognizer):
+    """presidio's UkNinoRecognizer: HMRC's prefix rules, one spacing, single-word context."""
+
+    # 0.5 on its shape alone, as presidio scores it: the default floor.
+    PATTERNS = [Pattern("NINO (medium)", NINO_REGEX, 0.5)]
+    CONTEXT = ["nino", "ni", "insurance", "national", "hmrc", "paye"]
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        found = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [r for r in found if not named_otherwise(text, r.start, self.context)]
