@@ -19,8 +19,12 @@ Scores (a context word such as "live", "home", "address" or "send" adds 0.35):
     street line with an apartment or flat ("apt 4B, 350 Fifth Ave")  0.5
     street line ("221B Baker Street"), PO box alone                 0.4
 
-A street "name" holding ordinary words ("5 miles down Main Street", "2 dogs
-and live on Oak Drive") is not an address. A business's address ("our HQ at
+A street's name is one to three capitalized words or ordinals: "5 miles down
+Main Street" and "2 dogs and live on Oak Drive" are not addresses, and
+neither is a street line written all in lower case ("12 oak lane"), where
+usaddress's tags are no better than a guess. Context words are matched by
+prefix (detectors/pii_context.py), so "ship" and "move" are not among them
+("shipped", "movement"). A business's address ("our HQ at
 1 Microsoft Way", "visit our booth at 747 Howard St", "the venue is ...")
 is not a person's: a ``BUSINESS_WORDS`` word near it sets 0.2, which no
 context word lifts, below the 0.5 floor.
@@ -42,10 +46,14 @@ STREET_TYPES = [
     "trail", "trl", "alley", "plaza", "mews", "grove", "gardens", "gdns", "walk", "hill",
     "park", "pike", "loop", "path", "broadway",
 ]  # fmt: skip
+STREET_TYPE_WORDS = frozenset(STREET_TYPES)
+ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
+# A house number, one to three capitalized words or ordinals (a directional,
+# the name), a street type in any case; or a PO box.
+NAME_WORD = r"(?:[A-Z][\w.'-]*|\d+(?:st|nd|rd|th))"
 CANDIDATE = re.compile(
-    rf"\b\d{{1,6}}[a-z]?\b(?:[ \t]+[\w.'-]+){{0,4}}?[ \t]+(?:{'|'.join(STREET_TYPES)})\b"
-    r"|\b(?:p\.?[ \t]?o\.?[ \t]?box|post[ \t]office[ \t]box)[ \t]*\d{1,6}\b",
-    re.IGNORECASE,
+    rf"\b\d{{1,6}}[A-Za-z]?\b(?:[ \t]+{NAME_WORD}){{1,3}}?[ \t]+(?i:{'|'.join(STREET_TYPES)})\b"
+    r"|(?P<box>\b(?i:p\.?[ \t]?o\.?[ \t]?box|post[ \t]office[ \t]box)[ \t]*\d{1,6}\b)"
 )
 UNIT_REACH = 20
 WINDOW = 100
@@ -112,7 +120,7 @@ def tag(text: str, start: int, end: int) -> list[Tagged]:
     ]
 
 
-def street_run(words: list[Tagged], number_at: int) -> list[Tagged]:
+def street_run(words: list[Tagged], number_at: int, box: bool) -> list[Tagged]:
     """The words of the street line around the one starting at number_at, or []."""
     first = next((i for i, w in enumerate(words) if w.start == number_at), None)
     if first is None or words[first].label not in STREET_LABELS:
@@ -123,12 +131,26 @@ def street_run(words: list[Tagged], number_at: int) -> list[Tagged]:
     while last + 1 < len(words) and words[last + 1].label in STREET_LABELS:
         last += 1
     run = words[first : last + 1]
-    name = [w.text.lower() for w in run if w.label == "StreetName"]
-    if len(name) > MAX_STREET_NAME_WORDS or any(w in NOT_STREET_NAME_WORDS for w in name):
-        return []  # "5 miles down Main Street": ordinary words, not a street's name
-    if not any(w.label in ("StreetNamePostType", "StreetNamePreType", "USPSBoxID") for w in run):
-        return []
-    return run
+    if box:  # the pre-filter saw "PO Box 1234" here
+        return run if words[first].label == "USPSBoxType" else []
+    return run if looks_like_a_street(run) else []
+
+
+def looks_like_a_street(run: list[Tagged]) -> bool:
+    """One house number, a street type, and a name of 1-3 capitalized words or ordinals."""
+    if any(w.label == "USPSBoxID" for w in run):
+        return False
+    numbers = [w for w in run if w.label == "AddressNumber"]
+    types = [w.text.lower() for w in run if w.label in ("StreetNamePostType", "StreetNamePreType")]
+    name = [w.text for w in run if w.label == "StreetName"]
+    return (
+        len(numbers) == 1
+        and any(t in STREET_TYPE_WORDS for t in types)
+        and 1 <= len(name) <= MAX_STREET_NAME_WORDS
+        # "5 miles down Main Street", "2 customers street": ordinary words, not a name
+        and all(w.lower() not in NOT_STREET_NAME_WORDS for w in name)
+        and all(w[:1].isupper() or ORDINAL.fullmatch(w) for w in name)
+    )
 
 
 def town_end(text: str, words: list[Tagged], after: int) -> int | None:
@@ -154,8 +176,7 @@ class StreetAddressRecognizer(LocalRecognizer):
 
     CONTEXT = [
         "live", "lives", "living", "home", "address", "addr", "apartment", "flat", "house",
-        "moved", "moving", "move", "mail", "send", "ship", "deliver", "delivery", "stay",
-        "staying", "place", "visit", "come",
+        "moved", "moving", "mail", "send", "deliver", "delivery", "stay", "staying", "place",
     ]  # fmt: skip
 
     def __init__(self) -> None:
@@ -177,18 +198,18 @@ class StreetAddressRecognizer(LocalRecognizer):
             if parsed == MAX_CANDIDATES:
                 break  # the tagger's cost is bounded per post, whatever its length
             parsed += 1
-            result = self._address_at(text, candidate.start())
+            result = self._address_at(text, candidate.start(), candidate["box"] is not None)
             if result is not None:
                 results.append(result)
                 taken = result.end
         return results
 
-    def _address_at(self, text: str, number_at: int) -> RecognizerResult | None:
+    def _address_at(self, text: str, number_at: int, box: bool) -> RecognizerResult | None:
         start = max(0, number_at - UNIT_REACH)
         words = tag(text, start, min(len(text), number_at + WINDOW))
         if start and words and words[0].start == start:
             words = words[1:]  # a word cut by the window's edge
-        run = street_run(words, number_at)
+        run = street_run(words, number_at, box)
         if not run:
             return None
         street_end = max(w.end for w in run if w.label not in UNIT_LABELS)
