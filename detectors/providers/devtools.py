@@ -182,6 +182,17 @@ RULES = (
         keywords=("heroku",),
         strict=False,
     ),
+    SecretRule(
+        label="HEROKU_API_KEY",
+        pattern=(rf"(?i)(?<![a-z0-9])(?P<keyword>heroku)[^\n]{{0,40}}?(?<![a-z])"
+                 rf"(?:key|token|secret|api|auth|credentials?)(?![a-z])[^\n]{{0,40}}?"
+                 rf"(?<![\w-])(?P<secret>{UUID}){END}"),
+        description="Heroku API key (a UUID) a few words after 'heroku' and a secret word",
+        explain="Heroku API key (a UUID), {chars} chars after '{keyword}' and a secret word",
+        keywords=("heroku",),
+        check="random_token",
+        score=0.8,
+    ),
     keyed(
         "NETLIFY_TOKEN",
         "Netlify",

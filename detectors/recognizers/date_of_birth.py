@@ -48,8 +48,10 @@ YEAR = r"(?:(?:19|20)\d{2}|['’]\d{2})"
 EARLIEST_YEAR = 1900
 # Words that make a nearby full date a date of birth, as regexes (whole words).
 BIRTH_WORDS = [
-    r"born", r"birth ?date", r"date of birth", r"birth", r"d\.?o\.?b\.?",
+    r"born", r"birth ?dates?", r"dates? of birth", r"birth", r"d\.?o\.?b\.?s?",
     r"birthdays?", r"b-?days?", r"turn(?:s|ed|ing)? \d{1,3} on",
+    # the same on forms in other languages: geboren, née, nacido, date de naissance
+    r"geboren", r"n(?:é|ée|ee)", r"nacid[oa]", r"nat[oa]", r"naissance", r"nascita", r"nacimiento",
 ]  # fmt: skip
 # "b. 14 July 1990": the abbreviation only right before the date.
 BORN_ABBREVIATION = re.compile(r"(?<![\w.])b\.\s*\(?$", re.IGNORECASE)

@@ -13,9 +13,11 @@ tagger: Canadian addresses ("301 Front St W, Toronto, ON M5V 2T6") parse
 too; for UK ones the street line does, and a postcode after it
 (``UK_POSTCODE``) makes it complete.
 
-Scores (a context word such as "live", "home", "address" or "send" adds 0.35):
+Scores (a context word such as "live", "home", "address" or "send" adds 0.35; every
+tier needs one to reach the 0.5 floor, except a street line with a flat or
+apartment: a public drop-off point or a restaurant has a complete address too):
 
-    complete: street or PO box, city, and state, ZIP or postcode   0.6
+    complete: street or PO box, city, and state, ZIP or postcode   0.45
     street line with an apartment or flat ("apt 4B, 350 Fifth Ave")  0.5
     street line ("221B Baker Street"), PO box alone                 0.4
 
@@ -55,6 +57,22 @@ CANDIDATE = re.compile(
     rf"\b\d{{1,6}}[A-Za-z]?\b(?:[ \t]+{NAME_WORD}){{1,3}}?[ \t]+(?i:{'|'.join(STREET_TYPES)})\b"
     r"|(?P<box>\b(?i:p\.?[ \t]?o\.?[ \t]?box|post[ \t]office[ \t]box)[ \t]*\d{1,6}\b)"
 )
+# Continental formats usaddress does not tag: the street type before the name
+# ("17 Rue des Lilas, 69003 Lyon", "Via Roma 12"), or fused after it with the
+# number last ("Lindenstraße 5, 10115 Berlin"); a postcode and town after one
+# makes it complete.
+_UPPER = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
+_LINK = r"(?:(?:de|des|du|de la|la|le|les|del|della|di|da|do|dos|das|dei)[ \t]+)?"
+EUROPEAN = re.compile(
+    rf"\b\d{{1,4}}(?:bis|ter|[a-z])?,?[ \t]+(?i:rue|avenue|boulevard|bd|chemin|all[ée]e|impasse"
+    rf"|quai|via|viale|piazza|corso|calle|avenida|carrer|rua|travessa|praça)[ \t]+{_LINK}"
+    rf"{_UPPER}(?:[ \t]+{_UPPER})?"
+    rf"|\b(?i:rue|avenue|via|viale|piazza|corso|calle|avenida|carrer|rua)[ \t]+{_LINK}{_UPPER}"
+    rf"(?:[ \t]+{_UPPER})?,?[ \t]+\d{{1,4}}[a-z]?\b"
+    r"|\b[A-ZÄÖÜ][a-zäöüß]+(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|gracht"
+    r"|laan|straat|vej|gatan|gata|veien)[ \t]+\d{1,4}[a-z]?\b"
+)
+EUROPEAN_TOWN = re.compile(r",?[ \t]*(?:[A-Z]-)?\d{4,5}[ \t]+[A-ZÀ-Þ][\w'’-]+")
 UNIT_REACH = 20
 WINDOW = 100
 MAX_CANDIDATES = 8
@@ -87,10 +105,10 @@ BUSINESS_WORDS = re.compile(
     r"|join us)(?![^\W\d_])",
     re.IGNORECASE,
 )
-BUSINESS_REACH_BEFORE = 50
+BUSINESS_REACH_BEFORE = 30
 BUSINESS_REACH_AFTER = 30
 
-COMPLETE = ("complete address", 0.6)
+COMPLETE = ("complete address", 0.45)
 WITH_UNIT = ("street line with a unit", 0.5)
 STREET_LINE = ("street line", 0.4)
 PO_BOX = ("PO box", 0.4)
@@ -177,6 +195,8 @@ class StreetAddressRecognizer(LocalRecognizer):
     CONTEXT = [
         "live", "lives", "living", "home", "address", "addr", "apartment", "flat", "house",
         "moved", "moving", "mail", "send", "deliver", "delivery", "stay", "staying", "place",
+        "housewarming", "neighbor", "neighbour", "parcel", "package", "visit", "come", "pick",
+        "ours",
     ]  # fmt: skip
 
     def __init__(self) -> None:
@@ -202,6 +222,14 @@ class StreetAddressRecognizer(LocalRecognizer):
             if result is not None:
                 results.append(result)
                 taken = result.end
+        for street in EUROPEAN.finditer(text, 0, len(text)):
+            if not any(r.start < street.end() and street.start() < r.end for r in results):
+                town = EUROPEAN_TOWN.match(text, street.end())
+                tier = COMPLETE if town else STREET_LINE
+                results.append(self._result(text, street.start(),
+                                            town.end() if town else street.end(), tier))
+            if len(results) >= MAX_CANDIDATES:
+                break
         return results
 
     def _address_at(self, text: str, number_at: int, box: bool) -> RecognizerResult | None:

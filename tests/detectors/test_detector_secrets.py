@@ -86,6 +86,9 @@ TRUE_POSITIVES: dict[str, list[tuple[str, str]]] = {
         # Split once or twice by a space or hyphen to dodge scanners: rejoined, 16 chars.
         (f"key: {AWS_KEY_ID[:10]} {AWS_KEY_ID[10:]} ok", f"{AWS_KEY_ID[:10]} {AWS_KEY_ID[10:]}"),
         (f"{AWS_KEY_ID[:8]}-{AWS_KEY_ID[8:]}.", f"{AWS_KEY_ID[:8]}-{AWS_KEY_ID[8:]}"),
+        # Any number of times in pieces of one size, as on a slide.
+        ("token AKIA" + " KHOF S6YU RYL6 LR6Y (spaced to fit)", "AKIA" + " KHOF S6YU RYL6 LR6Y"),
+        ("AKIA" + "-KHOF-S6YU-RYL6-LR6Y", "AKIA" + "-KHOF-S6YU-RYL6-LR6Y"),
         (
             f"id {AWS_KEY_ID[:6]} {AWS_KEY_ID[6:12]} {AWS_KEY_ID[12:]}",
             f"{AWS_KEY_ID[:6]} {AWS_KEY_ID[6:12]} {AWS_KEY_ID[12:]}",
@@ -235,7 +238,7 @@ FALSE_POSITIVES: dict[str, list[str]] = {
         "akia" + "khofs6yuryl6lr6y",  # key IDs are upper case
         "Our ASIA team ships ASIA2025 planning docs",
         "AKIAIOSFODNN7 EXAMPLE",  # the documented example, split
-        "AKIA" + "KHOF S6YU RYL6 LR6Y",  # split three times
+        "AKIA" + "KH OFS6YU RY L6LR6Y",  # split three times, in uneven pieces
         "AKIA" + "KHOFS6YURY  L6LR6Y",  # split by two spaces
         "AKIA" + "KHOFS6YURY L6LR6Y7",  # 17 characters once rejoined
         "ASIA PACIFIC REGIONALS",  # 16 letters in two words: a headline, no digit

@@ -111,6 +111,7 @@ TRUE_POSITIVES: dict[str, list[tuple[str, str]]] = {
     "HEROKU_API_KEY": [
         ("HEROKU_API_KEY={v}", uuid()),
         ("the heroku key is {v}", uuid()),
+        ("Our heroku deploy key for the demo app is {v}, rotate it", uuid()),
         ("new style {v}", "HRKU-AA" + draw(URLSAFE, 58)),
     ],
     "NETLIFY_TOKEN": [("NETLIFY_AUTH_TOKEN={v}", draw(URLSAFE, 43))],

@@ -24,6 +24,7 @@ def test_default_policy_has_the_expected_rules_in_order(default: Policy) -> None
         ("no-secrets", "block"),
         ("id-and-payment-numbers", "block"),
         ("codenames", "block"),
+        ("ambiguous-codenames", "block"),
         ("nda-customers", "flag"),
         ("personal-contact-details", "flag"),
         ("internal-links", "flag"),
@@ -42,7 +43,8 @@ def test_default_customers_come_from_the_list_file(default: Policy) -> None:
 
 def test_default_policy_scans_for_any_secret_and_the_id_numbers(default: Policy) -> None:
     assert default.secret_labels is None
-    assert {"US_SSN", "CREDIT_CARD", "IBAN_CODE", "EMAIL_ADDRESS"} <= default.pii_entities
+    assert {"US_SSN", "CREDIT_CARD", "IBAN_CODE", "UK_NINO", "EMAIL_ADDRESS", "STREET_ADDRESS",
+            "DATE_OF_BIRTH"} <= default.pii_entities
 
 
 def test_default_policy_own_tests_pass_with_a_fake_scanner(default: Policy) -> None:
