@@ -2,7 +2,8 @@
 
 The ``regex`` module is used instead of ``re`` for its per-call timeout: an
 admin's pattern with catastrophic backtracking must hold one post for review,
-not hang a worker.
+not hang a worker. Each call gets the smaller of the pattern's own budget and
+the time left in the scan (detectors.budget).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 
 import regex
 
+from detectors import budget
 from detectors.base import DetectorFailed, DetectorsError, Finding
 
 TIME_BUDGET_S = 0.05  # per pattern, per detect() call
@@ -52,9 +54,11 @@ class PatternDetector:
 
     def _spans(self, label: str, compiled: regex.Pattern, text: str) -> list[tuple[int, int]]:
         try:
-            matches = compiled.finditer(text, timeout=self.time_budget_s)
+            matches = compiled.finditer(text, timeout=budget.remaining_s(self.time_budget_s))
             return [match.span() for match in matches if match.end() > match.start()]
         except TimeoutError as exc:
+            if budget.spent_by_deadline():
+                raise budget.BudgetSpent(f"pattern {label} stopped: out of time") from exc
             raise PatternTimeout(
                 f"pattern {label} ran past its {self.time_budget_s * 1000:.0f} ms budget"
             ) from exc

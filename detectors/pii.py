@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from detectors import budget
 from detectors.base import DetectorsError, Finding
 from detectors.pii_scores import ENTITY_MIN_SCORES, VALIDATION_NOTES
 
@@ -132,18 +133,19 @@ def build_analyzer(model: str = DEFAULT_MODEL) -> AnalyzerEngine:
 
 def gatepost_registry(nlp_engine: NlpEngine) -> RecognizerRegistry:
     """presidio's predefined English recognizers, Gatepost's replacing those they refine,
-    and Gatepost's own for entities presidio has none for (recognizers.ADDITIONS)."""
-    from presidio_analyzer import RecognizerRegistry
-
+    and Gatepost's own for entities presidio has none for (recognizers.ADDITIONS); every
+    pattern runs within the scan's deadline (detectors/pii_bounded.py)."""
+    from detectors.pii_bounded import BoundedRegistry
     from detectors.recognizers import ADDITIONS, REPLACEMENTS
 
-    registry = RecognizerRegistry(supported_languages=[LANGUAGE])
+    registry = BoundedRegistry(supported_languages=[LANGUAGE])
     registry.load_predefined_recognizers(languages=[LANGUAGE], nlp_engine=nlp_engine)
     for presidio_name, replacement in REPLACEMENTS.items():
         registry.remove_recognizer(presidio_name)
         registry.add_recognizer(replacement())
     for addition in ADDITIONS:
         registry.add_recognizer(addition())
+    registry.bind_all()  # every pattern matches within the scan's deadline
     return registry
 
 
@@ -179,7 +181,9 @@ class PiiDetector:
     def detect(self, text: str) -> list[Finding]:
         if not self.entities:
             return []
+        budget.check()
         tokens = self.tokens_only.process_text(text, LANGUAGE) if self.tokens_only else None
+        budget.check()
         results = self.analyzer.analyze(
             text=text,
             language=LANGUAGE,
@@ -188,6 +192,7 @@ class PiiDetector:
             return_decision_process=True,
             nlp_artifacts=tokens,
         )
+        budget.check()  # the context enhancer and de-duplication run after the last regex
         kept = [r for r in results if r.score >= self.floors.get(r.entity_type, self.min_score)]
         kept.sort(key=lambda r: (r.start, r.end, r.entity_type))
         return [self._finding(r) for r in kept]

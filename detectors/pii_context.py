@@ -19,6 +19,7 @@ min_score); without one it stays weak and below the per-entity floors of
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
@@ -35,6 +36,9 @@ WORDS_BEFORE = 5
 WORDS_AFTER = 2
 PREFIX_MATCH_MIN_LETTERS = 4
 LETTER_RUN = re.compile(r"[^\W\d_]+")
+# Tokens walked past (stop words, punctuation) looking for those words: a post
+# of punctuation would otherwise make every match walk the whole post.
+MAX_WALK = 40
 
 
 def supportive_word(nearby: list[str], context_words: list[str]) -> str:
@@ -66,16 +70,18 @@ class WordContextEnhancer(LemmaContextAwareEnhancer):
         # Presidio counts the words after a match from its FIRST token, so the
         # number's own tokens ("+44", "7700", "900456") use up the window and
         # "+44 7700 900456, call me" never sees "call". Count from its last.
+        # Tokens are found by bisection and keywords looked up in a set:
+        # presidio's linear scans cost (matches x tokens) on a crafted post.
         if not nlp_artifacts.tokens:
             return [""]
-        tokens, offsets = nlp_artifacts.tokens, nlp_artifacts.tokens_indices
-        first = self._find_index_of_match_token(word, start, tokens, offsets)
-        end = start + len(word)
-        last = max(i for i in range(first, len(tokens)) if i == first or offsets[i] < end)
-        lemmas, keywords = nlp_artifacts.lemmas, nlp_artifacts.keywords
-        before = self._add_n_words_backward(first, WORDS_BEFORE, lemmas, keywords)
-        # _add_n_words takes n + 1 words from the index on: WORDS_AFTER from last + 1.
-        after = self._add_n_words_forward(last + 1, WORDS_AFTER - 1, lemmas, keywords)
+        ends, keywords = _token_ends(nlp_artifacts), _keyword_set(nlp_artifacts)
+        first = bisect.bisect_right(ends, start)
+        if first >= len(ends):
+            raise ValueError("a match starts after the last token")
+        last = max(first, bisect.bisect_left(nlp_artifacts.tokens_indices, start + len(word)) - 1)
+        lemmas = nlp_artifacts.lemmas
+        before = near_keywords(lemmas, keywords, first, WORDS_BEFORE + 1, step=-1)
+        after = near_keywords(lemmas, keywords, last + 1, WORDS_AFTER, step=1)
         return list(set(before + after))
 
     @staticmethod
@@ -86,3 +92,40 @@ class WordContextEnhancer(LemmaContextAwareEnhancer):
         if not context_list or not recognizer_context_list:
             return ""
         return supportive_word(context_list, recognizer_context_list)
+
+
+def near_keywords(
+    lemmas: list[str], keywords: frozenset[str], index: int, count: int, step: int
+) -> list[str]:
+    """Up to count keywords among the lemmas from index on (step -1: backwards).
+
+    Walks at most MAX_WALK tokens past non-keywords.
+    """
+    found: list[str] = []
+    skipped = 0
+    i = index
+    while 0 <= i < len(lemmas) and len(found) < count and skipped <= MAX_WALK:
+        lemma = lemmas[i].lower()
+        if lemma in keywords:
+            found.append(lemma)
+        else:
+            skipped += 1
+        i += step
+    return found
+
+
+def _token_ends(artifacts: NlpArtifacts) -> list[int]:
+    """Where each token ends (offset after it), computed once per post's artifacts."""
+    ends = getattr(artifacts, "token_ends", None)
+    if ends is None:
+        ends = [token.idx + len(token) for token in artifacts.tokens]
+        artifacts.token_ends = ends  # type: ignore[attr-defined]
+    return ends
+
+
+def _keyword_set(artifacts: NlpArtifacts) -> frozenset[str]:
+    keywords = getattr(artifacts, "keyword_set", None)
+    if keywords is None:
+        keywords = frozenset(artifacts.keywords)
+        artifacts.keyword_set = keywords  # type: ignore[attr-defined]
+    return keywords

@@ -22,11 +22,15 @@ Imported lazily by ``detectors.pii.build_analyzer``: it imports spaCy.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 
 import spacy
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
+from spacy.attrs import IDX, LENGTH, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from detectors.pii_bounded import bound_tokenizer
 
 
 def ner_components(nlp: Language) -> list[str]:
@@ -37,6 +41,9 @@ def ner_components(nlp: Language) -> list[str]:
         name for name, pipe in nlp.pipeline if "ner" in getattr(pipe, "listening_components", ())
     ]
     return [*feeding, "ner"]
+
+
+WORD_CACHE = 65_536  # words whose stop-word and punctuation answers are kept
 
 
 class NerOnlyNlpEngine(SpacyNlpEngine):
@@ -61,6 +68,9 @@ class NerOnlyNlpEngine(SpacyNlpEngine):
         )
         self.context_words = frozenset(w.lower() for w in context_words)
         self._tokens_only: TokensOnlyNlpEngine | None = None
+        # presidio asks about every token of every post; words repeat.
+        self._stop = lru_cache(maxsize=WORD_CACHE)(self._is_stopword)
+        self._punct = lru_cache(maxsize=WORD_CACHE)(super().is_punct)
 
     def load(self) -> None:
         # Not super().load(): presidio's would download a missing model. The
@@ -69,24 +79,37 @@ class NerOnlyNlpEngine(SpacyNlpEngine):
         for model in self.models:
             nlp = spacy.load(model["model_name"])
             nlp.select_pipes(enable=ner_components(nlp))
+            bound_tokenizer(nlp)  # no quadratic corner on a crafted post
             self.nlp[model["lang_code"]] = nlp
 
     def is_stopword(self, word: str, language: str) -> bool:
+        return self._stop(word, language)
+
+    def is_punct(self, word: str, language: str) -> bool:
+        return self._punct(word, language)
+
+    def _is_stopword(self, word: str, language: str) -> bool:
         return word not in self.context_words and super().is_stopword(word, language)
 
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
         entities, scores = self._get_updated_entities(
             self._get_entities(doc), self._get_scores_for_entities(doc)
         )
-        return NlpArtifacts(
+        # One array read instead of a spaCy Token object per token and attribute.
+        starts, lengths, lowers = doc.to_array([IDX, LENGTH, LOWER]).T.tolist()
+        strings = doc.vocab.strings
+        artifacts = NlpArtifacts(
             entities=entities,
             tokens=doc,
-            tokens_indices=[token.idx for token in doc],
-            lemmas=[token.lower_ for token in doc],
+            tokens_indices=starts,
+            lemmas=[strings[h] for h in lowers],
             nlp_engine=self,
             language=language,
             scores=scores,
         )
+        # Where each token ends, for detectors.pii_context.
+        artifacts.token_ends = [s + n for s, n in zip(starts, lengths, strict=True)]
+        return artifacts
 
     def tokens_only(self) -> TokensOnlyNlpEngine:
         """The same model's tokenizer alone, for requests that need no NER entity."""

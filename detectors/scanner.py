@@ -2,10 +2,14 @@
 map findings back to the original text, keep going on errors.
 
 Each detector has a time budget (wall time per post). Python cannot stop a
-running detector from outside its thread, so the budget is enforced when the
-detector returns: one that took longer counts as failed, and its findings are
-dropped, like those of one that raised. Policy patterns are also pre-empted
-inside the call, by the regex module's timeout (detectors.patterns).
+running detector from outside its thread, so the budget stops work from the
+inside: the Scanner opens a deadline around each detector's call
+(detectors.budget), every regex the detector runs (policy patterns, presidio's
+recognizers' patterns) gets the time left as its timeout, and the PII path
+checks it between stages and recognizers; when it passes, the detector stops
+with BudgetSpent. A detector that still returns late (code that does not look
+at the deadline) is caught on return. Either way it counts as failed and its
+findings are dropped, like those of one that raised.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from detectors import budget
 from detectors.base import Detector, DetectorsError, Finding
 from detectors.normalize import RAW_ONLY, VIEWS_BY_DETECTOR, View, Views, fold_case
 from detectors.patterns import PatternDetector
@@ -95,16 +100,22 @@ class Scanner:
         for detector in self.detectors:
             started = self.clock()
             try:
-                found = [
-                    locate(finding, view, text)
-                    for view in views.select(VIEWS_BY_DETECTOR.get(detector.name, RAW_ONLY))
-                    for finding in detector.detect(view.text)
-                ]
+                with budget.within(self.budget_ms / 1000, self.clock):
+                    found = [
+                        locate(finding, view, text)
+                        for view in views.select(VIEWS_BY_DETECTOR.get(detector.name, RAW_ONLY))
+                        for finding in detector.detect(view.text)
+                    ]
+            except budget.BudgetSpent:
+                errors[detector.name] = f"exceeded its time budget of {self.budget_ms:.0f} ms"
+                found = []
             except Exception as exc:  # any failure must hold the post, not crash the scan
                 errors[detector.name] = describe_error(exc, text)
                 found = []
             timings[detector.name] = elapsed = (self.clock() - started) * 1000
-            if self.budget_ms and elapsed > self.budget_ms and detector.name not in errors:
+            if detector.name in errors and errors[detector.name].startswith("exceeded"):
+                errors[detector.name] += f" (stopped after {elapsed:.0f} ms)"
+            elif self.budget_ms and elapsed > self.budget_ms and detector.name not in errors:
                 errors[detector.name] = (f"exceeded its time budget of "
                                          f"{self.budget_ms:.0f} ms (took {elapsed:.0f} ms)")
                 found = []  # not trusted: the post is held whole for review
