@@ -13,7 +13,7 @@ lemmatizer presidio runs by default (detectors/pii_nlp.py).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -157,37 +157,68 @@ class PiiDetector:
     analyzer offers a tokens-only NLP engine (build_analyzer's does), each
     post is tokenized instead of run through the spaCy model: the pattern
     recognizers need only the words around a match.
+
+    ner_gates: NER entity -> term-list labels, for entities that only rules
+    with a ``context:`` list use (Policy.pii_gates). When every NER entity is
+    gated, the spaCy model runs only on posts where the Scanner has found a
+    term of one of those lists (``detect(text, terms_found)``); on the others
+    the NER entities are not looked for, as no rule could fire on them.
     """
 
     name = "presidio"
 
     def __init__(
-        self, analyzer: AnalyzerEngine, entities: Iterable[str], min_score: float = 0.3
+        self,
+        analyzer: AnalyzerEngine,
+        entities: Iterable[str],
+        min_score: float = 0.3,
+        *,
+        ner_gates: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         self.analyzer = analyzer
         self.entities = tuple(dict.fromkeys(entities))
         self.min_score = min_score
         self.floors = {e: max(min_score, ENTITY_MIN_SCORES.get(e, 0.0)) for e in self.entities}
         self.tokens_only: NlpEngine | None = None
+        self.gates: dict[str, frozenset[str]] = {}
+        self.without_ner = self.entities
         if self.entities:
             self._check_supported()
-            self.tokens_only = tokens_only_engine(analyzer, self.entities)
+            ner = set(self.entities) & ner_entities(analyzer)
+            gates = {e: frozenset(labels) for e, labels in (ner_gates or {}).items() if e in ner}
+            self.tokens_only = tokens_only_engine(analyzer, set(self.entities) - set(gates))
+            if self.tokens_only is not None:
+                self.gates = gates
+                self.without_ner = tuple(e for e in self.entities if e not in gates)
 
     @property
     def runs_ner(self) -> bool:
         """True if each post goes through the spaCy model (some entity needs NER)."""
         return bool(self.entities) and self.tokens_only is None
 
-    def detect(self, text: str) -> list[Finding]:
-        if not self.entities:
+    @property
+    def needs_terms_found(self) -> bool:
+        """True if NER is gated: the Scanner passes the labels of the terms found so far."""
+        return bool(self.gates)
+
+    def ner_on(self, terms_found: Collection[str]) -> bool:
+        """Whether a post with these term-list labels found goes through the spaCy model."""
+        if self.tokens_only is None:
+            return True
+        return any(not labels.isdisjoint(terms_found) for labels in self.gates.values())
+
+    def detect(self, text: str, terms_found: Collection[str] = ()) -> list[Finding]:
+        ner = self.ner_on(terms_found)
+        entities = self.entities if ner else self.without_ner
+        if not entities:
             return []
         budget.check()
-        tokens = self.tokens_only.process_text(text, LANGUAGE) if self.tokens_only else None
+        tokens = None if ner else self.tokens_only.process_text(text, LANGUAGE)  # type: ignore[union-attr]
         budget.check()
         results = self.analyzer.analyze(
             text=text,
             language=LANGUAGE,
-            entities=list(self.entities),
+            entities=list(entities),
             score_threshold=self.min_score,
             return_decision_process=True,
             nlp_artifacts=tokens,
@@ -216,6 +247,13 @@ class PiiDetector:
             score=min(max(float(result.score), 0.0), 1.0),
             explanation=explain(result),
         )
+
+
+def ner_entities(analyzer: AnalyzerEngine) -> set[str]:
+    """The entities the analyzer's NLP engine finds (NER), none if it says nothing."""
+    nlp_engine = getattr(analyzer, "nlp_engine", None)
+    supported = getattr(nlp_engine, "get_supported_entities", None)
+    return set(supported()) if supported is not None else set()
 
 
 def tokens_only_engine(analyzer: AnalyzerEngine, entities: Iterable[str]) -> NlpEngine | None:

@@ -101,10 +101,11 @@ class Scanner:
             started = self.clock()
             try:
                 with budget.within(self.budget_ms / 1000, self.clock):
+                    detect = detector_call(detector, best.values())
                     found = [
                         locate(finding, view, text)
                         for view in views.select(VIEWS_BY_DETECTOR.get(detector.name, RAW_ONLY))
-                        for finding in detector.detect(view.text)
+                        for finding in detect(view.text)
                     ]
             except budget.BudgetSpent:
                 errors[detector.name] = f"exceeded its time budget of {self.budget_ms:.0f} ms"
@@ -127,6 +128,17 @@ class Scanner:
             timings_ms=MappingProxyType(timings),
             errors=MappingProxyType(errors),
         )
+
+
+def detector_call(
+    detector: Detector, found: Iterable[Finding]
+) -> Callable[[str], list[Finding]]:
+    """detector.detect, given the term-list labels found so far if it asks for them
+    (a PiiDetector whose NER is gated by context terms)."""
+    if not getattr(detector, "needs_terms_found", False):
+        return detector.detect
+    labels = frozenset(f.label for f in found if f.kind == "term")
+    return lambda view_text: detector.detect(view_text, labels)  # type: ignore[call-arg]
 
 
 def locate(finding: Finding, view: View, text: str) -> Finding:
@@ -200,23 +212,29 @@ def build_scanner(
     pii_entities: Iterable[str],
     secret_labels: Iterable[str] | None = None,
     budget_ms: float = BUDGET_MS,
+    pii_gates: Mapping[str, Iterable[str]] | None = None,
 ) -> Scanner:
     """Assemble the detectors a compiled policy needs; those with nothing to find are left out.
 
     secret_labels: None means the whole catalogue; an empty collection, none.
     budget_ms: each detector's time budget per post (0: none).
+    pii_gates: PII entity -> the term-list labels every rule using it needs
+    as context (Policy.pii_gates); NER runs only where one was found, so the
+    terms detector then runs before the PII detector.
     """
     detectors: list[Detector] = []
     entities = tuple(pii_entities)
     if entities:
         if analyzer is None:
             raise DetectorsError("PII entities requested but no analyzer was given")
-        detectors.append(PiiDetector(analyzer, entities))
+        detectors.append(PiiDetector(analyzer, entities, ner_gates=pii_gates))
     secrets = SecretDetector(secret_labels)
     if secrets.rules:
         detectors.append(secrets)
     if any(term_lists.values()):
-        detectors.append(TermDetector(term_lists))
+        terms = TermDetector(term_lists)
+        gated = any(getattr(d, "needs_terms_found", False) for d in detectors)
+        detectors.insert(0 if gated else len(detectors), terms)
     if patterns:
         detectors.append(PatternDetector(patterns))
     return Scanner(detectors, budget_ms=budget_ms)

@@ -27,7 +27,10 @@ class Policy:
     term_lists and patterns are keyed by the labels the scanner must put on
     its term/pattern Findings (see policies.rules for the scheme).
     pii_entities and secret_labels say which PII and secret findings any rule
-    uses; secret_labels is None when a rule accepts any secret.
+    uses; secret_labels is None when a rule accepts any secret. pii_gates maps
+    each PII entity that every rule naming it pairs with a `context:` list to
+    those lists' labels: a finding of it can fire a rule only in a post where
+    one of their terms was found (the scanner may skip NER elsewhere).
     """
 
     name: str
@@ -40,6 +43,7 @@ class Policy:
     tests: tuple[PolicyTest, ...] = ()
     pii_entities: frozenset[str] = field(init=False)
     secret_labels: frozenset[str] | None = field(init=False)
+    pii_gates: Mapping[str, frozenset[str]] = field(init=False)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen: derived fields are set once, here
@@ -49,6 +53,7 @@ class Policy:
         any_secret = any(r.match.any_secret for r in self.rules)
         labels = frozenset().union(*(r.match.secrets for r in self.rules))
         set_(self, "secret_labels", None if any_secret else labels)
+        set_(self, "pii_gates", MappingProxyType(context_gates(self.rules)))
 
     def decide(
         self,
@@ -99,6 +104,19 @@ def decide(
 ) -> Decision:
     """Module-level form of Policy.decide."""
     return policy.decide(findings, post, now=now, detector_errors=detector_errors)
+
+
+def context_gates(rules: Sequence[Rule]) -> dict[str, frozenset[str]]:
+    """PII entity -> context list labels, for entities only context-gated rules name."""
+    gates: dict[str, frozenset[str]] = {}
+    ungated: set[str] = set()
+    for rule in rules:
+        for entity in rule.match.pii:
+            if rule.match.context is None:
+                ungated.add(entity)
+            else:
+                gates[entity] = gates.get(entity, frozenset()) | {rule.match.context}
+    return {entity: labels for entity, labels in gates.items() if entity not in ungated}
 
 
 def rule_findings(rule: Rule, findings: Sequence[Finding], text: str) -> tuple[Finding, ...]:

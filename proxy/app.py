@@ -54,6 +54,7 @@ def build_engine(policy: Policy, analyzer: Any | None, seq: int = 0, *,
         pii_entities=policy.pii_entities,
         secret_labels=policy.secret_labels,
         budget_ms=budget_ms,
+        pii_gates=policy.pii_gates,
     )
     return Engine(policy=policy, scanner=scanner, seq=seq)
 
