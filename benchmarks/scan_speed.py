@@ -74,7 +74,15 @@ SCALING_WARM_UP = 20  # posts per runner before the policy-size passes
 PRESIDIO_SCALING_BUDGET_S = 90.0  # presidio's policy-size passes are capped to this
 GATEPOST_SCALING_PASS_S = 6.0  # Gatepost's policy-size passes get posts for about this
 GATEPOST_SCALING_MAX_POSTS = 2_000
-RATIO_TARGET, TERMS_DROP_TARGET = 3.0, 0.10
+RATIO_TARGET, NER_RATIO_TARGET, TERMS_DROP_TARGET = 10.0, 5.0, 0.10
+# The NER policy: the default policy plus one context-gated PERSON rule (DESIGN.md:
+# ">= 5x on a policy with a context-gated NER rule"). Both sides are asked for PERSON.
+NER_RULE = """
+  - id: colleague-health
+    description: Your post names someone next to health news; a compliance officer reviews it.
+    action: flag
+    match: {pii: [PERSON], context: [hospital, surgery, diagnosis, sick leave, chemo], window: 8}
+"""
 BUSY_WARNING = 0.05  # warn when other jobs held the core this share of the time
 
 Runner = Callable[[str], Any]
@@ -89,7 +97,8 @@ def verdict(ok: bool) -> str:
 
 
 def compare(
-    length: int, corpora: list[list[Sample]], runners: Mapping[str, Runner]
+    length: int, corpora: list[list[Sample]], runners: Mapping[str, Runner],
+    target: float = RATIO_TARGET,
 ) -> tuple[float, bool]:
     """Table for one post length; returns (Gatepost/presidio posts/s, recall as good).
 
@@ -113,8 +122,8 @@ def compare(
     print(f"{'p99 ms/post':28}{p.ms(99):>14.2f}{g.ms(99):>14.2f}")
     ratio = g.rate / p.rate
     print(
-        f"{'Gatepost/presidio':28}{'':>14}{ratio:>13.2f}x   target >= {RATIO_TARGET:.0f}x  "
-        f"{verdict(ratio >= RATIO_TARGET)}  (wall clock {g.wall_rate / p.wall_rate:.2f}x)"
+        f"{'Gatepost/presidio':28}{'':>14}{ratio:>13.2f}x   target >= {target:.0f}x  "
+        f"{verdict(ratio >= target)}  (wall clock {g.wall_rate / p.wall_rate:.2f}x)"
     )
     samples = corpora[0] + corpora[-1]  # the warm-up pass and the last timed pass
     as_good = print_recall(samples, warm["presidio"] + p.outputs, warm["gatepost"] + g.outputs)
@@ -167,6 +176,35 @@ def print_breakdown(evaluations: Sequence[Any]) -> None:
     errors = sum(1 for e in evaluations if e.scan.errors)
     if errors:
         print(f"WARNING: {errors} Gatepost evaluations had detector errors")
+
+
+def ner_policy_table(analyzer: Any, presidio: Any, corpora: list[list[Sample]]) -> float:
+    """Table 1 again, 280 characters, for the default policy plus a context-gated PERSON rule."""
+    from policies import parse_policy
+    from proxy.app import build_engine
+
+    text = POLICY_PATH.read_text(encoding="utf-8").replace("\ntests:", NER_RULE + "\ntests:", 1)
+    policy = parse_policy(text, source="default.yaml+ner", base_dir=POLICY_PATH.parent)
+    engine = build_engine(policy, analyzer)
+    pii = next(d for d in engine.scanner.detectors if d.name == "presidio")
+    gate = ", ".join(sorted(policy.term_lists[next(iter(policy.pii_gates["PERSON"]))]))
+    print(f"\nPolicy with a context-gated NER rule: policies/default.yaml plus "
+          f"'colleague-health' (PERSON within 8 words of: {gate}). Gatepost runs the spaCy "
+          f"model only on posts with one of those terms "
+          f"({'gated' if pii.needs_terms_found else 'NOT gated: on every post'}); presidio "
+          f"entities: {', '.join(presidio_entities(policy))}")
+    runners = {
+        "presidio": presidio_runner(presidio, presidio_entities(policy)),
+        "gatepost": gatepost_runner(engine),
+    }
+    ratio, _ = compare(SCALING_LENGTH, corpora, runners, NER_RATIO_TARGET)
+    labels = policy.pii_gates["PERSON"]
+    texts = [s.text for c in corpora[1:] for s in c]
+    ner = sum(any(f.kind == "term" and f.label in labels for f in engine.scanner.scan(t).findings)
+              for t in texts)
+    print(f"Gatepost ran the spaCy model on {ner} of the {len(texts)} timed posts (a term of "
+          f"the rule's context list); tokens only on the others")
+    return ratio
 
 
 # --------------------------------------------------------------------------
@@ -359,11 +397,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "gatepost": gatepost_runner(engine),
     }
     results = {n: compare(n, corpora[n], runners) for n in LENGTHS}
+    ner_ratio = ner_policy_table(analyzer, presidio, corpora[SCALING_LENGTH])
     sizes = build_sizes(policy, analyzer, presidio)
     changes = scaling(sizes, corpora[SCALING_LENGTH], term_lists)
     names = (str(CORPUS_PATH.relative_to(ROOT)), str(POLICY_PATH.relative_to(ROOT)))
     corpus_ok = corpus_recall(CORPUS_PATH, names, policy, presidio, engine, verdict)
     print_targets(results, sizes, changes, corpus_ok)
+    print(f"  throughput >= {NER_RATIO_TARGET:.0f}x presidio, policy with a context-gated NER "
+          f"rule, {SCALING_LENGTH}-char posts: {ner_ratio:.2f}x  "
+          f"{verdict(ner_ratio >= NER_RATIO_TARGET)}  (default policy: "
+          f"{results[SCALING_LENGTH][0]:.2f}x)")
     print(f"\n(total run {time.perf_counter() - began:.0f}s)")
     return 0
 
