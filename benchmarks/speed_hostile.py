@@ -86,17 +86,19 @@ def match_texts(source: str, context: list[str]) -> list[tuple[str, str]]:
     return texts
 
 
-def hostile_texts(recognizer: Any) -> list[tuple[str, str]]:
-    """(kind, text) pairs for one recognizer, distinct texts, at most MAX_TEXTS."""
+def hostile_texts(recognizer: Any, limit: int = MAX_TEXTS) -> list[tuple[str, str]]:
+    """(kind, text) pairs for one recognizer, distinct texts, at most limit."""
     sources = pattern_sources(recognizer)
     context = list(getattr(recognizer, "context", None) or [])
     generic = generic_texts(sources)
     texts = generic[:2]  # ="  and a. first: --quick keeps the first few
     for source in sources:
+        if len(texts) >= limit:
+            break  # hypothesis takes a while per pattern: --quick needs one or two
         texts += match_texts(source, context)
     if context:
         texts.append(("context words", fill(" ".join(context) + " 123-45-6789 ")))
     first_kind: dict[str, str] = {}
     for kind, text in texts + generic[2:]:
         first_kind.setdefault(text, kind)
-    return [(kind, text) for text, kind in first_kind.items()][:MAX_TEXTS]
+    return [(kind, text) for text, kind in first_kind.items()][:limit]

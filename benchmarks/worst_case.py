@@ -70,9 +70,7 @@ def measure(analyzer: Any, scanner: Any, entities: frozenset[str], quick: bool) 
     seen: dict[str, tuple[float, bool]] = {}
     costs = []
     for recognizer in analyzer.registry.recognizers:
-        texts = hostile_texts(recognizer)
-        if quick:
-            texts = texts[:QUICK_TEXTS]
+        texts = hostile_texts(recognizer, QUICK_TEXTS) if quick else hostile_texts(recognizer)
         scan_worst, own_worst, errors, worst_text = (0.0, ""), (0.0, ""), 0, ""
         for kind, text in texts:
             if text not in seen:
