@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -166,9 +166,10 @@ class PiiDetector:
     term of one of those lists (``detect(text, terms_found)``); on the others
     the NER entities are not looked for, as no rule could fire on them.
 
-    A post is analysed without NER only if it has a character every match of
-    those entities needs (ENTITY_NEEDS: a digit, an '@'): most clean posts
-    have neither and cost nothing here.
+    Without NER, a post is analysed only for the entities whose every match
+    needs a character it has (ENTITY_NEEDS: a digit, an '@'), so e-mail is
+    looked for only where an '@' is, and most clean posts, with neither, cost
+    nothing here.
     """
 
     name = "presidio"
@@ -196,7 +197,7 @@ class PiiDetector:
             if self.tokens_only is not None:
                 self.gates = gates
                 self.without_ner = tuple(e for e in self.entities if e not in gates)
-        self._needs = needed_characters(self.without_ner)
+        self._by_need = by_need(self.without_ner)
 
     @property
     def runs_ner(self) -> bool:
@@ -216,8 +217,8 @@ class PiiDetector:
 
     def detect(self, text: str, terms_found: Collection[str] = ()) -> list[Finding]:
         ner = self.ner_on(terms_found)
-        entities = self.entities if ner else self.without_ner
-        if not entities or not (ner or self._needs is None or self._needs(text)):
+        entities = self.entities if ner else self.wanted(text)
+        if not entities:
             return []
         budget.check()
         tokens = None if ner else self.tokens_only.process_text(text, LANGUAGE)  # type: ignore[union-attr]
@@ -234,6 +235,13 @@ class PiiDetector:
         kept = [r for r in results if r.score >= self.floors.get(r.entity_type, self.min_score)]
         kept.sort(key=lambda r: (r.start, r.end, r.entity_type))
         return [self._finding(r) for r in kept]
+
+    def wanted(self, text: str) -> tuple[str, ...]:
+        """The entities (without NER) worth looking for in text: those whose every
+        match needs a character (ENTITY_NEEDS) only if text has one."""
+        if self._by_need is None:
+            return self.without_ner
+        return tuple(e for need, group in self._by_need if has(text, need) for e in group)
 
     def _check_supported(self) -> None:
         supported = set(self.analyzer.get_supported_entities(language=LANGUAGE))
@@ -256,19 +264,23 @@ class PiiDetector:
         )
 
 
-def needed_characters(entities: Iterable[str]) -> Callable[[str], bool] | None:
-    """A test of whether a text has a character some entity's every match needs, or None
-    if one of the entities can match without any (ENTITY_NEEDS)."""
-    needs = {ENTITY_NEEDS.get(entity) for entity in entities}
-    if None in needs or not needs:
+def by_need(entities: Sequence[str]) -> tuple[tuple[str | None, tuple[str, ...]], ...] | None:
+    """The entities grouped by the character their every match needs (None: nothing),
+    or None if no entity needs one (then nothing is worth skipping)."""
+    groups: dict[str | None, list[str]] = {}
+    for entity in entities:
+        groups.setdefault(ENTITY_NEEDS.get(entity), []).append(entity)
+    if set(groups) <= {None}:
         return None
-    digit = "digit" in needs
-    others = tuple(needs - {"digit"})
-    return lambda text: any(c in text for c in others) or (digit and any_digit(text))
+    return tuple((need, tuple(group)) for need, group in groups.items())
 
 
-def any_digit(text: str) -> bool:
-    return ANY_DIGIT.search(text) is not None  # \d: Unicode digits too, as the patterns'
+def has(text: str, need: str | None) -> bool:
+    if need is None:
+        return True
+    if need == "digit":
+        return ANY_DIGIT.search(text) is not None  # \d: Unicode digits too, as the patterns'
+    return need in text
 
 
 def ner_entities(analyzer: AnalyzerEngine) -> set[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from detectors import PiiDetector
-from detectors.pii import needed_characters
+from detectors.pii import by_need
 
 DEFAULT_ENTITIES = ("US_SSN", "CREDIT_CARD", "IBAN_CODE", "UK_NINO", "EMAIL_ADDRESS",
                     "PHONE_NUMBER", "STREET_ADDRESS", "DATE_OF_BIRTH")
@@ -43,9 +43,23 @@ def test_a_post_is_analysed_only_if_it_has_a_digit_or_an_at_sign(analyzer, text,
 
 
 @pytest.mark.parametrize(
-    ("entities", "prefiltered"),
-    [(DEFAULT_ENTITIES, True), (("EMAIL_ADDRESS",), True), (("URL",), False),
-     (("US_SSN", "CRYPTO"), False), ((), False)],
+    ("text", "wanted"),
+    [
+        ("Call me on +44 7911 123456", set(DEFAULT_ENTITIES) - {"EMAIL_ADDRESS"}),
+        ("Mail me at jane.doe@northwind.example", {"EMAIL_ADDRESS"}),
+        ("no digits, no at sign", set()),
+    ],
 )
-def test_an_entity_that_can_match_without_a_digit_turns_the_prefilter_off(entities, prefiltered):
-    assert (needed_characters(entities) is not None) is prefiltered
+def test_each_entity_is_looked_for_only_where_its_character_is(analyzer, text, wanted):
+    assert set(PiiDetector(analyzer, DEFAULT_ENTITIES).wanted(text)) == wanted
+
+
+@pytest.mark.parametrize(
+    ("entities", "groups"),
+    [(("US_SSN", "EMAIL_ADDRESS"), {"digit": ("US_SSN",), "@": ("EMAIL_ADDRESS",)}),
+     (("US_SSN", "CRYPTO"), {"digit": ("US_SSN",), None: ("CRYPTO",)}),
+     (("URL", "CRYPTO"), None), ((), None)],
+)
+def test_entities_that_need_no_character_are_always_looked_for(entities, groups):
+    found = by_need(entities)
+    assert (dict(found) if found is not None else None) == groups
