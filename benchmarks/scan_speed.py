@@ -83,6 +83,16 @@ NER_RULE = """
     action: flag
     match: {pii: [PERSON], context: [hospital, surgery, diagnosis, sick leave, chemo], window: 8}
 """
+# A share of the NER table's clean posts open with one of these (a name next to
+# a context term), so the gate lets some posts through to the spaCy model: the
+# figure then includes what gated posts cost, not only what gating saves.
+HEALTH_OPENINGS = (
+    "Wishing Maria Gonzalez a quick recovery after her surgery.",
+    "Tom Berg is back from sick leave on Monday, welcome back!",
+    "Priya Patel starts chemo this week, sending love.",
+    "Kofi Mensah is in hospital, the team sent flowers.",
+)
+HEALTH_SHARE = 0.10
 BUSY_WARNING = 0.05  # warn when other jobs held the core this share of the time
 
 Runner = Callable[[str], Any]
@@ -197,6 +207,7 @@ def ner_policy_table(analyzer: Any, presidio: Any, corpora: list[list[Sample]]) 
         "presidio": presidio_runner(presidio, presidio_entities(policy)),
         "gatepost": gatepost_runner(engine),
     }
+    corpora = [with_health_openings(corpus) for corpus in corpora]
     ratio, _ = compare(SCALING_LENGTH, corpora, runners, NER_RATIO_TARGET)
     labels = policy.pii_gates["PERSON"]
     texts = [s.text for c in corpora[1:] for s in c]
@@ -205,6 +216,20 @@ def ner_policy_table(analyzer: Any, presidio: Any, corpora: list[list[Sample]]) 
     print(f"Gatepost ran the spaCy model on {ner} of the {len(texts)} timed posts (a term of "
           f"the rule's context list); tokens only on the others")
     return ratio
+
+
+def with_health_openings(corpus: list[Sample]) -> list[Sample]:
+    """The corpus with every 1/HEALTH_SHARE-th clean post opening with a health sentence,
+    cut at a word boundary to its old length."""
+    step, out = round(1 / HEALTH_SHARE), []
+    for index, sample in enumerate(corpus):
+        if sample.kind is None and index % step == 0:
+            opening = HEALTH_OPENINGS[index // step % len(HEALTH_OPENINGS)]
+            text = f"{opening} {sample.text}"
+            cut = text.rfind(" ", 0, max(len(sample.text), len(opening) + 1))
+            sample = Sample(text[:cut] if cut > len(opening) else opening, None, None)
+        out.append(sample)
+    return out
 
 
 # --------------------------------------------------------------------------
