@@ -110,8 +110,8 @@ def own_cost(recognizer: Any, tokens: Any, text: str) -> float:
     try:
         with budget.within(OWN_CUT_S):
             recognizer.analyze(text, recognizer.supported_entities, artifacts)
-    except budget.BudgetSpent:
-        pass  # cut off: the figure is the cost up to the cut
+    except (budget.BudgetSpent, budget.WorkLimitReached):
+        pass  # cut off, or refused (held): the figure is the cost up to there
     return (time.process_time() - started) * 1000
 
 

@@ -13,6 +13,11 @@ at build time): presidio calls ``compiled_regex.finditer(text, timeout=60)``
 and catches ``TimeoutError`` to skip the pattern and go on, which would forward
 the post half-scanned. ``BudgetSpent`` is not a TimeoutError, so it stops the
 analysis instead.
+
+Some work is capped by amount rather than time, where a crafted post could
+make it costly but an ordinary one never meets the cap (the phone
+recognizer's digit groups): ``WorkLimitReached`` stops the detector and the
+post is held, as a spent budget does.
 """
 
 from __future__ import annotations
@@ -36,6 +41,10 @@ UNBOUNDED_CALL_S = 2.0
 
 class BudgetSpent(DetectorFailed):
     """The scan's time budget ran out while a detector was working; it was stopped."""
+
+
+class WorkLimitReached(DetectorFailed):
+    """A post held more of some costly work than a detector does per post; it was stopped."""
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,13 @@ publishes on purpose belongs in the policy's ``public_contacts`` list too.
 phonenumbers is slow (about 1 ms a post once the post has any digit, for 8
 regions), so it runs only on posts where a number could count: one with a
 run of 7 digits written with separators or a "+", or with a bare run of 7
-digits and a context word anywhere in the post (``may_count``).
+digits and a context word anywhere in the post (``may_count``). Even then it
+reads only the stretches between words where a number of 7 digits is
+(``phone_windows``: no phonenumbers match crosses a word other than an
+extension marker such as "ext"), and its cost grows with the digit groups
+it reads (up to about 0.7 ms a group on crafted text), so a post with more
+than ``MAX_DIGIT_GROUPS`` groups in number-like runs is not read at all:
+``WorkLimitReached`` stops the detector and the post is held for review.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from presidio_analyzer import AnalysisExplanation, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
+from detectors import budget
 from detectors.pii_context import PREFIX_MATCH_MIN_LETTERS
 from detectors.recognizers.named_numbers import OTHER_NUMBER_WORDS, named_otherwise
 
@@ -86,6 +93,20 @@ BUSINESS_LINE_WORDS = [
 ]  # fmt: skip
 BUSINESS_REACH_BEFORE = 50
 BUSINESS_REACH_AFTER = 25
+# Where phonenumbers looks (phone_windows). Its matches never cross a run of
+# letters other than these extension markers ("ext. 12", "x12", "anexo 12").
+LETTER_RUN = re.compile(r"[^\W\d_]+")
+EXTENSION_WORDS = frozenset(
+    "x xt ext xtn extn extension extensión anexo int доб".split()
+    + "ｘ ｘｔ ｅｘｔ ｘｔｎ ｅｘｔｎ ｉｎｔ".split()
+)
+# Digits with the gaps a match can have (4 punctuation marks, " ext. "), and more.
+CLUSTER = re.compile(r"\d(?:\D{0,8}\d)*")
+DIGIT_GROUP = re.compile(r"\d{1,20}")  # phonenumbers reads at most 20 digits as a group
+# About 25 ms of phonenumbers on the costliest crafted groups ("1 - 2 - 3 ..."); a
+# post with eight phone numbers written (415) 555-0132 is still read (the labelled
+# corpus's busiest post has 9 groups).
+MAX_DIGIT_GROUPS = 24
 
 
 def without_extension(number: str) -> str:
@@ -118,9 +139,47 @@ def business_line(text: str, start: int, end: int, number: PhoneNumber | None) -
 
 def possible_international(text: str) -> Iterator[tuple[int, int]]:
     """Spans of "+<country code> ..." numbers of a possible length, assigned or not."""
-    for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=Leniency.POSSIBLE):
+    matches = phonenumbers.PhoneNumberMatcher(
+        text, "US", leniency=Leniency.POSSIBLE, min_candidate_length=MIN_DIGITS
+    )
+    for match in matches:
         if format_tier(match.raw_string) == INTERNATIONAL:
             yield match.start, match.end
+
+
+def between_words(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of text between runs of letters (extension markers do not count as letters)."""
+    start = 0
+    for run in LETTER_RUN.finditer(text):
+        if run.group().lower() not in EXTENSION_WORDS:
+            if run.start() > start:
+                yield start, run.start()
+            start = run.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def phone_windows(text: str) -> list[tuple[int, int]]:
+    """Where phonenumbers must look: each stretch between words with a 7-digit cluster.
+
+    A window keeps one character on each side, as phonenumbers checks that a
+    number is not glued to a letter. Raises WorkLimitReached if the clusters
+    of 7 characters or more hold more than MAX_DIGIT_GROUPS digit groups.
+    """
+    windows: list[tuple[int, int]] = []
+    groups = 0
+    for start, end in between_words(text):
+        clusters = [c.group() for c in CLUSTER.finditer(text, start, end)]
+        if not any(sum(map(len, DIGIT_GROUP.findall(c))) >= MIN_DIGITS for c in clusters):
+            continue
+        groups += sum(len(DIGIT_GROUP.findall(c)) for c in clusters if len(c) >= MIN_DIGITS)
+        windows.append((max(0, start - 1), min(len(text), end + 1)))
+    if groups > MAX_DIGIT_GROUPS:
+        raise budget.WorkLimitReached(
+            f"{groups} digit groups in number-like runs; the phone recognizer reads at most "
+            f"{MAX_DIGIT_GROUPS} a post"
+        )
+    return windows
 
 
 def any_phrase(phrases: list[str]) -> re.Pattern[str]:
@@ -160,18 +219,34 @@ class FormatScoredPhoneRecognizer(PhoneRecognizer):
     ) -> list[RecognizerResult]:
         if not self.may_count(text):
             return []
-        found: dict[tuple[int, int], tuple[str, PhoneNumber] | None] = {}
-        for region in self.supported_regions:
-            for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=self.leniency):
-                found.setdefault((match.start, match.end), (region, match.number))
-        if "+" in text:
-            for span in possible_international(text):
-                found.setdefault(span, None)
+        found = self.numbers(text, phone_windows(text))
         return [
             self._result(text, start, end, valid)
             for (start, end), valid in found.items()
             if self.could_be_phone(text, start, end)
         ]
+
+    def numbers(
+        self, text: str, windows: list[tuple[int, int]]
+    ) -> dict[tuple[int, int], tuple[str, PhoneNumber] | None]:
+        """Spans phonenumbers finds in the windows -> (region, number), None if unassigned."""
+        found: dict[tuple[int, int], tuple[str, PhoneNumber] | None] = {}
+        # Region by region, as presidio does: the first region that finds a span names it.
+        for region in self.supported_regions:
+            for start, end in windows:
+                budget.check()
+                matches = phonenumbers.PhoneNumberMatcher(
+                    text[start:end], region, leniency=self.leniency,
+                    min_candidate_length=MIN_DIGITS,
+                )  # fmt: skip
+                for match in matches:
+                    span = (start + match.start, start + match.end)
+                    found.setdefault(span, (region, match.number))
+        for start, end in windows:
+            if "+" in text[start:end]:
+                for first, last in possible_international(text[start:end]):
+                    found.setdefault((start + first, start + last), None)
+        return found
 
     def could_be_phone(self, text: str, start: int, end: int) -> bool:
         number = without_extension(text[start:end])

@@ -42,8 +42,11 @@ def slow_entity(analyzer):
     """A PatternRecognizer with a catastrophic pattern, added to the shared registry."""
     from presidio_analyzer import Pattern, PatternRecognizer
 
-    recognizer = PatternRecognizer(supported_entity="SLOW_THING", name="SlowThing",
-                                   patterns=[Pattern("slow", CATASTROPHIC, 0.9)])
+    recognizer = PatternRecognizer(
+        supported_entity="SLOW_THING",
+        name="SlowThing",
+        patterns=[Pattern("slow", CATASTROPHIC, 0.9)],
+    )
     analyzer.registry.add_recognizer(recognizer)
     try:
         yield recognizer
@@ -113,4 +116,25 @@ def test_a_crafted_post_at_max_length_is_cheap(analyzer, unit: str) -> None:
     # 4.5 s of CPU for '="' before; the benchmark holds the 50 ms target, this
     # test only that no quadratic corner is back (CPU time, shared machine).
     assert time.process_time() - started < 1.0
-    assert result.ok
+    # Scanned, or held because it has more digit groups than the phone recognizer reads.
+    assert result.ok or result.errors["presidio"].startswith("WorkLimitReached: ")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "7/" * 2500,
+        "; ".join(f"({200 + i}) 555-{1000 + i}" for i in range(9)) + " call me",
+    ],
+)
+def test_a_post_with_more_digit_groups_than_the_phone_recognizer_reads_is_held(
+    analyzer, text: str
+) -> None:
+    from detectors.recognizers.phone import MAX_DIGIT_GROUPS
+
+    scanner = Scanner([PiiDetector(analyzer, ["PHONE_NUMBER"])])
+    started = time.process_time()
+    result = scanner.scan(text)
+    assert time.process_time() - started < 0.5  # 550 ms for "7/" x 2500 before
+    assert result.errors["presidio"].startswith("WorkLimitReached: ")
+    assert f"at most {MAX_DIGIT_GROUPS} a post" in result.errors["presidio"]
