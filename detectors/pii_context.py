@@ -20,9 +20,14 @@ min_score); without one it stays weak and below the per-entity floors of
 from __future__ import annotations
 
 import bisect
+import copy
 import re
 
-from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.context_aware_enhancers import (
+    ContextAwareEnhancer,
+    LemmaContextAwareEnhancer,
+)
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 # Presidio's boost for a context word, kept.
@@ -63,6 +68,61 @@ class WordContextEnhancer(LemmaContextAwareEnhancer):
             context_prefix_count=WORDS_BEFORE,
             context_suffix_count=WORDS_AFTER,
         )
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: list[EntityRecognizer],
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        """presidio's enhancement, without its deep copy of every result: a crafted
+        post has hundreds of weak matches, and copying them cost more than the rest
+        of its scan. A result is copied (with its own explanation) only when its
+        score changes, so the raw results stay as they were, as in presidio's."""
+        if nlp_artifacts is None:
+            return list(raw_results)
+        by_id = {recognizer.id: recognizer for recognizer in recognizers}
+        extra = [word.lower() for word in context or ()]
+        results = []
+        for result in raw_results:
+            metadata = result.recognition_metadata or {}
+            recognizer = by_id.get(metadata.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY))
+            if recognizer is not None and recognizer.context and not metadata.get(
+                RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY
+            ):
+                result = self._enhanced(text, result, nlp_artifacts, recognizer, extra)
+            results.append(result)
+        return results
+
+    def _enhanced(
+        self,
+        text: str,
+        result: RecognizerResult,
+        nlp_artifacts: NlpArtifacts,
+        recognizer: EntityRecognizer,
+        extra: list[str],
+    ) -> RecognizerResult:
+        words = self._extract_surrounding_words(
+            nlp_artifacts=nlp_artifacts, word=text[result.start : result.end], start=result.start
+        )
+        word = self._find_supportive_word_in_context(
+            words + extra, recognizer.context, self.context_matching_mode
+        )
+        if not word:
+            return result
+        result = copy.copy(result)
+        result.score = min(
+            max(result.score + self.context_similarity_factor,
+                self.min_score_with_context_similarity),
+            ContextAwareEnhancer.MAX_SCORE,
+        )
+        if result.analysis_explanation is not None:
+            result.analysis_explanation = copy.copy(result.analysis_explanation)
+            result.analysis_explanation.set_supportive_context_word(word)
+            result.analysis_explanation.set_improved_score(result.score)
+        return result
 
     def _extract_surrounding_words(
         self, nlp_artifacts: NlpArtifacts, word: str, start: int
