@@ -17,6 +17,7 @@ from detectors.recognizers.ssn import IssuedSsnRecognizer
 from detectors.recognizers.street_address import StreetAddressRecognizer
 from detectors.recognizers.uk_nino import HmrcNinoRecognizer
 from detectors.recognizers.us_bank import BankAccountRecognizer
+from detectors.recognizers.us_itin import NamedItinRecognizer
 from detectors.recognizers.us_license import DriverLicenseRecognizer
 from detectors.recognizers.us_passport import PassportRecognizer
 
@@ -29,6 +30,7 @@ REPLACEMENTS: dict[str, type[EntityRecognizer]] = {
     "UsLicenseRecognizer": DriverLicenseRecognizer,
     "UsPassportRecognizer": PassportRecognizer,
     "UsSsnRecognizer": IssuedSsnRecognizer,
+    "UsItinRecognizer": NamedItinRecognizer,
 }
 
 # Gatepost's recognizers for entities presidio has no recognizer for, or does

@@ -164,6 +164,9 @@ HARD_NEGATIVES = [
     "ticket 401-22-3344",
     "case #401-22-3344",
     "order 401-22-3344",
+    # ITIN-shaped ones too (9XX-7X-XXXX)
+    "SKU 912-70-1234",
+    "part no. 950-82-4411",
     # business and toll-free lines are not a person's phone
     "call our support line 1-800-555-0199",
     "dial 1-800-555-0199 for support",
