@@ -43,6 +43,7 @@ POSITION = (
 MAX_GAP_WORDS = 5
 MAX_GAP_CHARS = 40
 MAX_PIECES = 6
+MIN_DIGITS, MAX_DIGITS = 9, 19  # an SSN's nine to a card's nineteen (SHAPES)
 _PUNCT = r"[\s,;:/|+&.\-()\[\]'\"…]"
 _WORD = "|".join(sorted(SEQUENCE + POSITION, key=len, reverse=True))
 # What may stand between two pieces (also read by joined.py, for split keys).
@@ -245,9 +246,15 @@ def _is_gap(between: str) -> bool:
 def _chain_edits(text: str, chain: list[Piece]) -> list[Edit]:
     """Left to right, the longest window of pieces with a shape, then the next after it."""
     edits: list[Edit] = []
+    # Digits per piece, summed before a window is looked at: a window of fewer
+    # than MIN_DIGITS or more than MAX_DIGITS fits no shape, and on a crafted
+    # post of thousands of one-digit pieces that check is all the work done.
+    counts = [sum(end - start for start, end in piece.groups) for piece in chain]
     i = 0
     while i < len(chain) - 1:
         for j in range(min(len(chain), i + MAX_PIECES), i + 1, -1):
+            if not MIN_DIGITS <= sum(counts[i:j]) <= MAX_DIGITS:
+                continue
             window = chain[i:j]
             shape = _shape(text, window)
             if shape is not None:
@@ -262,7 +269,7 @@ def _chain_edits(text: str, chain: list[Piece]) -> list[Edit]:
 def _shape(text: str, window: list[Piece]) -> Shape | None:
     spans = [span for piece in window for span in piece.groups]
     lengths = tuple(end - start for start, end in spans)
-    if sum(lengths) > 19:
+    if sum(lengths) > MAX_DIGITS:
         return None
     digits = "".join(text[start:end] for start, end in spans)
     for shape in SHAPES:
