@@ -11,7 +11,9 @@ context words (speed_hostile.py says how), then times:
 
 - the whole scan of each text under policies/default.yaml (Scanner.scan, every
   detector, fresh text so the cache never answers): CPU time, worst per
-  recognizer's texts, against the DESIGN.md target of 50 ms;
+  recognizer's texts, against the DESIGN.md target of 50 ms; a scan over
+  10 ms is timed twice more and its least time kept, so a garbage-collector
+  pause is not reported as the post's cost;
 - the recognizer's own ``analyze`` on that text (tokens given), whether or
   not the default policy asks for its entity: what a policy that did would pay
   before the scan's deadline cuts it off.
@@ -58,6 +60,10 @@ class Cost:
     slowest: str = ""  # the policy's recognizer that cost most on the worst text, and its ms
 
 
+# A scan over this is timed RETIMES more times and its least time kept.
+RETIME_ABOVE_MS, RETIMES = 10.0, 2
+
+
 def cpu_ms(fn: Any, *args: Any) -> tuple[float, Any]:
     started = time.process_time()
     out = fn(*args)
@@ -75,6 +81,8 @@ def measure(analyzer: Any, scanner: Any, entities: frozenset[str], quick: bool) 
         for kind, text in texts:
             if text not in seen:
                 ms, result = cpu_ms(scanner._scan, text)  # _scan: never the result cache
+                if ms > RETIME_ABOVE_MS:  # a collector pause or a busy core is not the post's cost
+                    ms = min(ms, *(cpu_ms(scanner._scan, text)[0] for _ in range(RETIMES)))
                 seen[text] = (ms, not result.ok)
             ms, failed = seen[text]
             errors += failed
