@@ -52,6 +52,8 @@ GAP_PATTERN = (
 )
 GAP = re.compile(GAP_PATTERN)
 POSITION_WORD = re.compile(rf"(?<![a-z])(?:{'|'.join(POSITION)})(?![a-z])", re.IGNORECASE)
+WRAP = re.compile(r"[ \t]*\r?\n[ \t]*")  # a line break inside a number: it wrapped
+SHORT_GROUP = 3  # digits: a card's and a phone's groups are never shorter
 APART = re.compile(r"[\n/+|]")  # on lines of their own, or split by / + |: an SSN's pieces
 NAMED_BEFORE = 48  # characters before the first piece where the kind of number may be named
 TIGHT = (" ", "-", ".")  # a separator inside a number as written
@@ -256,9 +258,9 @@ def _chain_edits(text: str, chain: list[Piece]) -> list[Edit]:
             if not MIN_DIGITS <= sum(counts[i:j]) <= MAX_DIGITS:
                 continue
             window = chain[i:j]
-            shape = _shape(text, window)
-            if shape is not None:
-                edits += _window_edits(text, window, shape.joiner)
+            found = _shape(text, window)
+            if found is not None:
+                edits += _window_edits(text, window, found[0].joiner, found[1])
                 i = j
                 break
         else:
@@ -266,18 +268,45 @@ def _chain_edits(text: str, chain: list[Piece]) -> list[Edit]:
     return edits
 
 
-def _shape(text: str, window: list[Piece]) -> Shape | None:
+def _shape(text: str, window: list[Piece]) -> tuple[Shape, frozenset[int]] | None:
+    """The window's shape, and where a group wrapped onto the next line is glued back."""
     spans = [span for piece in window for span in piece.groups]
-    lengths = tuple(end - start for start, end in spans)
-    if sum(lengths) > MAX_DIGITS:
+    if sum(end - start for start, end in spans) > MAX_DIGITS:
         return None
     digits = "".join(text[start:end] for start, end in spans)
-    for shape in SHAPES:
-        if shape.fits(lengths, digits) and (
-            not _needs_naming(text, window, shape) or _named(text, window, shape)
-        ):
-            return shape
+    wrapped = _wrapped(text, window)
+    for glued in (frozenset(), wrapped) if wrapped else (wrapped,):  # as written first
+        lengths: list[int] = []
+        for i, (start, end) in enumerate(spans):
+            if i - 1 in glued:
+                lengths[-1] += end - start
+            else:
+                lengths.append(end - start)
+        for shape in SHAPES:
+            if shape.fits(tuple(lengths), digits) and (
+                not _needs_naming(text, window, shape) or _named(text, window, shape)
+            ):
+                return shape, glued
     return None
+
+
+def _wrapped(text: str, window: list[Piece]) -> frozenset[int]:
+    """Indexes i of the window's groups that a line break splits from group i + 1.
+
+    "4539 14\n05 8816": a group shorter than a card's or a phone's (SHORT_GROUP)
+    against a line break may be half of one group, wrapped; they are glued only
+    if the pieces have no shape as written (078\n05\n1120 is an SSN's groups).
+    Groups on lines of their own (4111\n1111) are whole.
+    """
+    glued: list[int] = []
+    i = -1
+    for a, b in zip(window, window[1:], strict=False):
+        i += len(a.groups)
+        before, after = a.groups[-1], b.groups[0]
+        short = min(before[1] - before[0], after[1] - after[0]) < SHORT_GROUP
+        if short and WRAP.fullmatch(text, before[1], after[0]):
+            glued.append(i)
+    return frozenset(glued)
 
 
 def _needs_naming(text: str, window: list[Piece], shape: Shape) -> bool:
@@ -298,10 +327,11 @@ def _named(text: str, window: list[Piece], shape: Shape) -> bool:
     return NAMED[shape.kind].search(text, max(0, start - NAMED_BEFORE), start) is not None
 
 
-def _window_edits(text: str, window: list[Piece], joiner: str) -> list[Edit]:
+def _window_edits(text: str, window: list[Piece], joiner: str, glued: frozenset[int]) -> list[Edit]:
     spans = [span for piece in window for span in piece.groups]
-    return [
-        (a, b, joiner)
-        for (_, a), (b, _) in zip(spans, spans[1:], strict=False)
-        if text[a:b] != joiner
-    ]
+    edits: list[Edit] = []
+    for i, ((_, a), (b, _)) in enumerate(zip(spans, spans[1:], strict=False)):
+        between = "" if i in glued else joiner
+        if text[a:b] != between:
+            edits.append((a, b, between))
+    return edits

@@ -34,7 +34,8 @@ class Views:
 
     raw: the text as written. plain: NFKC, invisible characters removed,
     look-alikes folded, defanging undone. pii: plain with digit words, emoji
-    keycaps and spaced-out digits turned into ordinary digit groups. terms:
+    keycaps and spaced-out digits turned into ordinary digit groups, in
+    display order if bidi controls reorder the post. terms:
     plain case-folded, accents stripped, whitespace collapsed, split words
     (F.a.l.c.o.n) joined. decoded: one plain view per base64/hex/percent run.
     decoded_terms: the terms fold of each decoded view. display: plain in the
@@ -69,6 +70,9 @@ class Views:
 
     @cached_property
     def pii(self) -> View:
+        shown = self._display_draft  # None unless bidi controls reorder the post (cheap hint)
+        if shown is not None:
+            return digits.pii(shown).view("pii", bidi.SOURCE)
         return self._derived(digits.pii(self._plain_draft), self._plain_draft, self.plain, "pii")
 
     @cached_property

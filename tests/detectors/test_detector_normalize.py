@@ -54,6 +54,17 @@ def b64(data: str) -> str:
         ("Jane AT Example DOT Com!", "Jane@Example.Com!", "@", " AT "),
         ("mail jane at corp dot co dot uk.", "mail jane@corp.co.uk.", ".uk", " dot uk"),
         ("us dot team at acme dot io", "us.team@acme.io", "us.team", "us dot team"),
+        ("x.priya at proton dot me", "x.priya@proton.me", "x.priya@", "x.priya at "),
+        ("mail dana.k.home at gmail dot com", "mail dana.k.home@gmail.com",
+         "dana.k.home@gmail.com", "dana.k.home at gmail dot com"),
+        ("sign up at portal dot northwind dot com", "sign up at portal.northwind.com",
+         "portal.northwind.com", "portal dot northwind dot com"),
+        ("at jira dot corp dot northwind dot example slash NW-442 now",
+         "at jira.corp.northwind.example/NW-442 now", ".example/NW", " dot example slash NW"),
+        ("page: w i k i . corp . northwind . example / onboarding",
+         "page: wiki.corp.northwind.example/onboarding", "wiki.corp", "w i k i . corp"),
+        ("(docs . corp . northwind . example)", "(docs.corp.northwind.example)",
+         "docs.corp.northwind.example", "docs . corp . northwind . example"),
         ("meet at noon", "meet at noon", "at", "at"),
         ("plain ascii, unchanged", "plain ascii, unchanged", "ascii", "ascii"),
     ],
@@ -75,16 +86,33 @@ def test_plain_view_folds_and_maps_back_exactly(
         "we looked at the dot com boom",
         "find us at northwind dot com",
         "she works at acme dot com now",
-        "sign up at portal dot northwind dot com",
+        "dot the i's and cross the t's",
+        "back in the dot com bubble",
+        "a polka dot dress at the office",
+        "we slash prices at the dot com store",
+        "connect the dots dot dot dot com",
+        "the dot com dot net era",
+        "find us at northwind dot com slash careers",  # one spelled dot: prose too often
+        "Eat . Sleep . Code . Repeat",
+        "it was great. corp. northwind. example.",  # full stops, not a host's dots
+        "a b c . d e f",
         "email me at priya dot dev",
         "priya at proton dot matrix",  # not a known top-level domain
         "priya at proton dot medium",
-        "x.priya at proton dot me",
         "Ping me at 5, the dot is at the top",
     ],
 )
 def test_spelled_out_at_and_dot_outside_an_address_stay_as_written(text: str) -> None:
     assert views(text).plain.text == text
+
+
+def test_pii_view_reads_bidi_reordered_text_in_display_order() -> None:
+    text = "inbox: \u202emoc.liamg@emoh.eel.nad\u202c ok"
+    post = views(text)
+    assert post.pii.text == "inbox: dan.lee.home@gmail.com ok"
+    assert original_of(text, post.pii, "dan.lee.home@gmail.com") == "moc.liamg@emoh.eel.nad"
+    plain = views("inbox: dan.lee.home@gmail.com ok, caf\u00e9")
+    assert plain.pii is plain.plain  # no controls: no display reading is built
 
 
 @pytest.mark.parametrize(

@@ -76,6 +76,10 @@ def original_of(text: str, view: View, needle: str) -> str:
         ("cell 1, 415, 555, 0132", "cell 1-415-555-0132", "1-415", "1, 415"),
         ("amex 3782, then 822463, then 10005", "amex 3782 822463 10005", "3782 822463 10005",
          "3782, then 822463, then 10005"),
+        # A group wrapped onto the next line is one group again.
+        ("card is 4539 14\n05 8816 9231, exp 09/27", "card is 4539 1405 8816 9231, exp 09/27",
+         "4539 1405 8816 9231", "4539 14\n05 8816 9231"),
+        ("4111 1\n111 1111 1111", "4111 1111 1111 1111", "1111 1111 1111", "1\n111 1111 1111"),
     ],
 )  # fmt: skip
 def test_pii_view_joins_a_number_split_into_pieces(
@@ -160,6 +164,8 @@ HARD_NEGATIVES = [
     "lol 555 1234",
     "IOIOIOIOIO then 2024",
     "Oslo 2024 and Lille 2025 offsites",
+    "Scores 4539 14\n05 8816 9232 (last night)",  # wrapped, but fails Luhn: no card
+    "Sprint 12 went well\n45 tickets closed, 8816 lines, 9231 tests",
 ]
 
 
@@ -189,6 +195,12 @@ def test_ordinary_numbers_in_sequence_are_not_found_as_pii(pii_scanner: Scanner)
         ("4O12 8888 8888 1881", "CREDIT_CARD", "4O12 8888 8888 1881"),
         ("SSN O78-O5-II2O", "US_SSN", "O78-O5-II2O"),
         ("call (4l5) 555-Ol32", "PHONE_NUMBER", "(4l5) 555-Ol32"),
+        ("card is 4539 14\n05 8816 9231, exp 09/27", "CREDIT_CARD", "4539 14\n05 8816 9231"),
+        # Reversed by a right-to-left override: presidio reads it in display order.
+        ("slides: \u202emoc.liamg@emoh.eel.nad\u202c", "EMAIL_ADDRESS",
+         "moc.liamg@emoh.eel.nad"),
+        ("mail me at dana.k.home at gmail dot com", "EMAIL_ADDRESS",
+         "dana.k.home at gmail dot com"),
     ],
 )  # fmt: skip
 def test_split_or_lookalike_number_is_found_where_it_was_written(

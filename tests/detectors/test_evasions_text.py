@@ -311,3 +311,40 @@ def test_ordinary_prose_read_every_way_names_no_term() -> None:
     assert len(posts) >= 400
     hits = [(post, terms_found(post)) for post in posts]
     assert [hit for hit in hits if hit[1]] == []
+
+
+INTERNAL_HOST = r"\b[\w.-]+\.corp\.northwind\.example\b"
+LINKS = build_scanner(
+    None, term_lists={}, patterns={"internal-links": INTERNAL_HOST}, pii_entities=[]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "original"),
+    [
+        ("new board: jira dot corp dot northwind dot example slash NW-442",
+         "jira dot corp dot northwind dot example"),
+        ("page: w i k i . corp . northwind . example / onboarding",
+         "w i k i . corp . northwind . example"),
+        ("see docs . corp . northwind . example", "docs . corp . northwind . example"),
+        ("Jira DOT corp Dot northwind dot example", "Jira DOT corp Dot northwind dot example"),
+    ],
+)  # fmt: skip
+def test_host_with_dots_spelled_or_spaced_out_is_an_internal_link(text: str, original: str) -> None:
+    assert [text[f.start : f.end] for f in LINKS.scan(text).findings] == [original]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dot the i's and cross the t's",
+        "back in the dot com bubble",
+        "polka dot ties at the office",
+        "we slash prices at the dot com store",
+        "corp dot northwind",  # one spelled dot is prose too often
+        "end of story. corp. northwind. example.",
+    ],
+)
+def test_prose_with_dot_slash_and_full_stops_is_no_host(text: str) -> None:
+    assert views(text).plain.text == text
+    assert not LINKS.scan(text).findings
