@@ -59,6 +59,25 @@ NOT_A_PASSWORD_SUFFIX = re.compile(
     r"|env|var|required|type|mode|format|enabled|manager|less|time|date|ttl|rotat|change|update"
     r"|(?:^|[_-])id\b"
 )
+# A PIN is reported only for what one signs in to: an account, a login, a portal, voicemail.
+# A card PIN, a door or a locker code, a PIN pad are not credentials of an account.
+PIN_ACCOUNT_CUE = re.compile(
+    r"(?i)\b(?:accounts?|acct|log-?ins?|logon|sign[ -]?in|portal|voicemail|profile|user(?:name)?"
+    r"|admin|vpn|intranet|app|dashboard|tenant|workspace)\b"
+)
+PIN_NOT_ACCOUNT_CUE = re.compile(
+    r"(?i)\b(?:door|gate|locker|safe|alarm|pad|keypad|atm|debit|credit|card|sim|padlock|lock)\b"
+)
+# Passes that are tickets, not passwords: "the boarding pass is A12-B34C".
+PASS_KIND = re.compile(
+    r"(?i)\b(?:boarding|season|bus|train|rail|day|ski|hall|guest|visitor|festival|backstage"
+    r"|press|access|free|gym|parking|travel|transit|museum|vip|event|conference)[ \t]+$"
+)
+# A lower-case "pin" is a PIN after these words (the voicemail pin is); "pin the post" is not.
+PIN_BEFORE = re.compile(
+    r"(?i)\b(?:the|my|your|our|his|her|their|its|a|new|shared|voicemail|account|login|app|admin"
+    r"|portal|user)[ \t]+$"
+)
 # The conventional users of anonymous FTP, whose "password" is an e-mail address.
 ANONYMOUS_USERS = frozenset({"anonymous", "ftp"})
 # Hex digests (md5, sha1, sha224, sha256, sha384, sha512) are never unlabelled secrets.
@@ -110,15 +129,30 @@ DB_URL_SCHEME = (
 )
 # Keywords of a password: config keys, other languages' words, a wifi key.
 PASSWORD_WORDS = (
-    r"pass(?:word|wd|phrase)|passwort|kennwort|contrase[ñn]a|wachtwoord|senha|mot de passe"
+    r"pass(?:word|wd|phrase)|passwort|kennwort|contrase[ñn]y?a|wachtwoord|senha|mot de passe"
+    r"|l[öo]senord(?:et)?|salasana|has[łl]o|heslo|jelsz[óo]|passord(?:et)?|adgangskoden?|пароль"
+    r"|(?<![a-z])clave"
+    r"|(?<![a-z])(?:parol[aă](?: d['’]ordine)?|[şs]ifre(?:si)?)(?![a-z])"
     r"|(?<![a-z])(?:pwd|pw|(?:wi-?fi|wlan)[ _-]?(?:key|code)|wpa2?[ _-]?(?:key|psk)"
     r"|network[ _-]key|psk)"
 )
 # A cheap first-character test in front of a keyword alternation: Python's re has no
 # literal prefilter for one, and tries every branch at every position otherwise.
-PASSWORD_START = "(?=[pkcwsmn])"
+PASSWORD_START = "(?=[pkcwsmnlhjaпş])"
 PASSWORD_KEYS = ("pass", "pw", "wort", "contrase", "wachtwoord", "senha", "wifi", "wi-fi", "wlan",
-                 "wpa", "psk", "network key", "network_key", "network-key")  # fmt: skip
+                 "wpa", "psk", "network key", "network_key", "network-key", "lösenord",
+                 "losenord", "salasana", "hasło", "haslo", "heslo", "jelszó", "jelszo", "passord",
+                 "adgangskode", "пароль", "clave", "parol", "şifre", "sifre")  # fmt: skip
+# Words between a password keyword and "is": "the password for the lab box is", "la
+# contraseña del router de la oficina es", "das Passwort für das WLAN ist".
+KEYWORD_QUALIFIER = (
+    r"(?:for|of|on|at|to|in|from|für|fürs|zum|zur|vom|von|del|de|des|du|da|do|dla|voor|van|för"
+    r"|till|til|per|di|della|dello|pour|para|от|для|на|ng)"
+)
+# "is" in the languages of PASSWORD_WORDS; after a few words these end the gap.
+IS_WORDS = r"is|was|are|es|era|ist|war|lautet|est|c['’]est|était|är|var|jest|è|é|er|je|это"
+# A word of that gap: letters, digits, dots inside (db.internal), no sentence end.
+GAP_WORD = r"[\w'’@-]{1,30}(?:\.[\w'’@-]{1,30}){0,3}"
 # A password value: quoted (backslash escapes allowed, up to the same quote; @"..." too), or
 # bare up to a space, quote or <; & and ; end it before another key (&next=, ;Database=).
 PASSWORD_VALUE = (
@@ -132,8 +166,9 @@ PAIR_PASSWORD = (
 # Words before a user/password pair, and shared accounts whose name alone announces one.
 LOGIN_WORDS = (
     r"sign(?:ed)?[ -]?in|log(?:ged)?[ -]?(?:in|on)|creds?|credentials?|user(?:name)?|account"
-    r"|acct|u/p"
+    r"|acct|u/p|(?:basic|http)[ -]?auth(?:entication)?"
 )
+BASIC_AUTH_KEYS = ("basic auth", "basic-auth", "basicauth", "http auth", "http-auth", "httpauth")
 SHARED_ACCOUNTS = ("root", "admin", "administrator", "sa", "postgres", "ubuntu", "pi", "guest",
                    "oracle", "sysadmin", "superuser", "elastic")  # fmt: skip
 CLI_CONTINUES = r"(?:[^\n]|\\\n){0,200}?"  # the rest of a command line, across a trailing backslash
@@ -378,7 +413,7 @@ KEYWORD_RULES: tuple[SecretRule, ...] = (
         pattern=(
             rf"(?i){PASSWORD_START}(?P<keyword>{PASSWORD_WORDS}|(?<![a-z])pass)"
             r"(?P<suffix>(?:[_-][a-z0-9]{1,16}){0,2})[\"'`\]]{0,2}"
-            r"(?P<gap>\s+(?:for|of|on|at|to|in)(?:\s+[\w.@-]{1,30}){1,4})?"
+            rf"(?P<gap>\s+{KEYWORD_QUALIFIER}(?:\s+[\w.@'’-]{{1,30}}){{1,4}})?"
             r"[ \t]*(?:=>|:=|[!=]==?|=|:|[ \t](?=[\"'`])|>(?=[^<>\n]{1,200}</)|\s+value\s*=)"
             r"[ \t]*" + PASSWORD_VALUE
         ),
@@ -391,9 +426,11 @@ KEYWORD_RULES: tuple[SecretRule, ...] = (
     SecretRule(
         label="PASSWORD_ASSIGNMENT",
         pattern=(
-            rf"(?i){PASSWORD_START}(?P<keyword>{PASSWORD_WORDS})(?P<link>['’]s\s+|\s+[-–—]\s+|\s+(?:(?:is|was|are):?"
-            r"(?:\s+(?:now|still|just|currently|literally))?|(?:(?:is|was|got|been|has\s+been)\s+)?"
-            r"(?:set|changed|reset|updated)\s+to|to)\s+|\s+)" + PASSWORD_VALUE
+            rf"(?i){PASSWORD_START}(?P<keyword>{PASSWORD_WORDS}|(?<![a-z])pass(?=\s+(?:is|was)\s))"
+            rf"(?P<link>['’]s\s+|\s+[-–—]\s+|(?P<words>(?:\s+{GAP_WORD}){{0,5}}?)\s+(?:(?:{IS_WORDS}):?"
+            r"(?:\s+(?:now|still|just|currently|literally|actually|simply))?"
+            r"|(?:(?:is|was|got|been|has\s+been)\s+)?(?:set|changed|reset|updated)\s+to)\s+"
+            r"|\s+(?:to|on)\s+|\s+)" + PASSWORD_VALUE
         ),
         description='A password said in prose: "the wifi key is X", "pwd X", "password reset to X"',
         explain="value named by keyword '{keyword}'",
@@ -406,7 +443,7 @@ KEYWORD_RULES: tuple[SecretRule, ...] = (
         pattern=(
             rf"(?i){PASSWORD_START}(?P<keyword>{PASSWORD_WORDS})\b[^\n]{{0,80}}?"
             r"(?<![^\s(\"'`])(?P<secret>(?-i:(?=\S{0,63}[a-z])(?=\S{0,63}[A-Z]))(?=\S{0,63}\d)"
-            r"(?=\S{0,63}[^\w\s])[^\s\"'`]{7,63}[^\s\"'`.,:;)\]}?])(?=[\s\"'`.,:;)\]}?]|$)"
+            r"(?=\S{0,63}[^\w\s])[^\s\"'`]\S{6,62}[^\s\"'`.,:;)\]}?])(?=[\s\"'`.,:;)\]}?]|$)"
         ),
         description="A random-looking password a few words after the keyword: password ... j8#K!2v",
         explain="mixed-case, digit and symbol value within a line after keyword '{keyword}'",
@@ -430,16 +467,37 @@ KEYWORD_RULES: tuple[SecretRule, ...] = (
     SecretRule(
         label="LOGIN_PAIR",
         pattern=(
-            rf"(?i)(?=[slcuarpgoe])(?:(?<![a-z])(?P<keyword>{LOGIN_WORDS})\b[ \t:=]{{0,3}}"
-            r"(?:(?:as|is|are|with|using|was|were|be)\s+){0,2}"
+            rf"(?i)(?=[slcuarpgoebh])(?:(?<![a-z])(?P<keyword>{LOGIN_WORDS})\b"
+            rf"(?P<words>[ \t]+{KEYWORD_QUALIFIER}(?:[ \t]+{GAP_WORD}){{1,4}}?)?"
+            r"(?:->|=>|[ \t:=→–—]){0,4}(?:(?:as|is|are|with|using|was|were|be)\s+){0,2}"
             rf"|(?<![\w./@\\-])(?=(?:{'|'.join(SHARED_ACCOUNTS)})\s{{0,2}}[/:]))"
-            r"(?P<secret>(?P<user>[\w.@+\\-]{1,64})(?P<gap>[ \t]{0,2})[/:](?P=gap)"
+            r"(?P<secret>(?P<user>[\w.@+\\-]{1,64})(?P<gap>[ \t]{0,2})(?:/{1,2}|:)(?P=gap)"
             rf"{PAIR_PASSWORD})"
         ),
-        description="A user and password as a pair: sign in as ops / X, creds admin:X, root / X",
+        description=(
+            "A user and password as a pair: sign in as ops / X, creds admin:X, creds: svc // X,"
+            " basic auth for the preview site → preview / X, root / X"
+        ),
         explain="a user name and its password written as a pair",
-        keywords=("sign", "log", "cred", "user", "account", "acct", "u/p") + SHARED_ACCOUNTS,
+        keywords=("sign", "log", "cred", "user", "account", "acct", "u/p")
+        + BASIC_AUTH_KEYS
+        + SHARED_ACCOUNTS,
         check="login_pair",
+        score=0.8,
+    ),
+    SecretRule(
+        label="PASSWORD_ASSIGNMENT",
+        pattern=(
+            r"(?i)(?<![\w-])(?P<keyword>pin)(?:[ -]?(?:code|number|no\.?))?\b"
+            rf"(?:(?P<words>(?:[ \t]+{GAP_WORD}){{1,6}}?)?"
+            r"(?:[ \t]*[:=]|[ \t]+(?:is|was|are)\b:?|[ \t]+[-–—])|(?=[ \t]))[ \t]*"
+            r"(?P<secret>\d{4,8})(?![\d,/:-]|\.\d|[ \t]*(?:%|digits?\b|chars?\b|characters\b"
+            r"|times\b|tries\b|attempts\b|x\b))"
+        ),
+        description="A PIN of an account or login: PIN for the shared account login is 839201",
+        explain="digits named by keyword '{keyword}' for an account or login",
+        keywords=("pin",),
+        check="account_pin",
         score=0.8,
     ),
     SecretRule(

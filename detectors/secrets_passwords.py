@@ -17,6 +17,10 @@ from detectors.secrets_catalogue import (
     EXAMPLE_CUE,
     HOWTO_CUE,
     NOT_A_PASSWORD_SUFFIX,
+    PASS_KIND,
+    PIN_ACCOUNT_CUE,
+    PIN_BEFORE,
+    PIN_NOT_ACCOUNT_CUE,
     PLACEHOLDER_WORDS,
     WELL_KNOWN_PASSWORDS,
 )
@@ -40,6 +44,7 @@ SHORT_KEYWORDS = frozenset({"pass", "pw", "pwd"})  # also a boarding pass, a tes
 # on the router" a sentence; after these a value of letters only is no password.
 WORDS_NEED_MORE = re.compile(r"pass|wi-?fi.*|wpa.*|network.*|psk")
 PROSE = Verdict("said in prose", factor=0.875)
+QUOTED_FIELDS = re.compile(r"[\"'][:,=\[\]{}]|[:,=\[\]{}][\"']")
 DEFAULT = "a well-known default password, still a credential"
 
 
@@ -68,6 +73,15 @@ def line_of(match: re.Match[str]) -> str:
     return text[head : tail if tail >= 0 else len(text)]
 
 
+def near(match: re.Match[str], width: int) -> str:
+    """The match's line, cut to ``width`` characters either side (a bounded look per match)."""
+    text = match.string
+    head = max(text.rfind("\n", max(0, match.start() - width), match.start()) + 1,
+               match.start() - width, 0)  # fmt: skip
+    tail = text.find("\n", match.end(), match.end() + width)
+    return text[head : tail if tail >= 0 else match.end() + width]
+
+
 def is_reference(value: str) -> bool:
     """An environment variable, a snake_case name, code or a path."""
     return bool(
@@ -77,7 +91,9 @@ def is_reference(value: str) -> bool:
 
 def reads_as_password(value: str) -> bool:
     """Letters with digits or symbols (trailing !?. are punctuation), not a path, and not a
-    hyphenated phrase such as 2FA-protected unless it mixes all four character classes."""
+    hyphenated phrase such as 2FA-protected unless it mixes all four character classes, is a
+    passphrase with a digit (purple-giraffe-dancing-9) or joins mixed case and digits with
+    underscores (Tortuga_Verde88; snake_case stays a name)."""
     core = value.rstrip("!?.")
     if not any(c.isalpha() for c in core) or "/" in core:
         return False
@@ -85,8 +101,20 @@ def reads_as_password(value: str) -> bool:
         return False
     if not (PIECE_SEPARATOR.search(core) and looks_like_words(core)):
         return True
+    if "_" in core and character_classes(core.replace("_", "")) == 3:
+        return True
     # A phrase of three or more pieces mixing all four classes: Northwind-Lake-4471!
-    return len(PIECE_SEPARATOR.split(core)) >= 3 and character_classes(value) == 4
+    return is_passphrase(core) or (
+        len(PIECE_SEPARATOR.split(core)) >= 3 and character_classes(value) == 4
+    )
+
+
+def is_passphrase(value: str) -> bool:
+    """Three or more words of three letters or more joined by separators, with a digit:
+    purple-giraffe-dancing-9; not state-of-the-art or a hyphenated compound."""
+    pieces = PIECE_SEPARATOR.split(value.rstrip("!?."))
+    words = sum(piece.isalpha() and len(piece) >= 3 for piece in pieces)
+    return len(pieces) >= 3 and words >= 3 and any(c.isdigit() for c in value)
 
 
 def password_assignment(match: re.Match[str]) -> Verdict | None:
@@ -112,9 +140,29 @@ def password_prose(match: re.Match[str]) -> Verdict | None:
     if match["q"] is None:
         if is_reference(value) or not reads_as_password(value):
             return None
-        if not match["link"].strip() and character_classes(value.rstrip("!?.")) < 3:
+        classes = character_classes(value.rstrip("!?."))
+        if not match["link"].strip() and classes < 3:
             return None
+        # "password for the box is X", a few words from the keyword: X mixes three classes
+        # or is a passphrase with a digit (the password policy is 12chars is not).
+        if match["words"] and classes < 3 and not is_passphrase(value):
+            return None
+    if match["keyword"].lower() == "pass" and not pass_is_password(match, value):
+        return None
     return in_prose(password_value(value, 6, match))
+
+
+def pass_is_password(match: re.Match[str], value: str) -> bool:
+    """The vault pass is X: a bare pass is also a ticket (the boarding pass is A12-B34C),
+    so X is quoted, mixes all four classes, lower and upper case with digits, or is a
+    passphrase with a digit (purple-giraffe-dancing-9)."""
+    if PASS_KIND.search(match.string[max(0, match.start() - 20) : match.start()]):
+        return False
+    if match["q"] is not None or is_passphrase(value):
+        return True
+    classes = character_classes(value.rstrip("!?."))
+    has_cases = any(c.islower() for c in value) and any(c.isupper() for c in value)
+    return classes == 4 or has_cases and any(c.isdigit() for c in value)
 
 
 def in_prose(verdict: Verdict | None) -> Verdict | None:
@@ -130,6 +178,8 @@ def password_nearby(match: re.Match[str]) -> Verdict | None:
     if value[0] in "#@$%" or "/" in value or "@" in value[1:] and "." in value.split("@")[-1]:
         return None
     between = match.string[match.end("keyword") : match.start("secret")]
+    if QUOTED_FIELDS.search(value):
+        return None  # {"a":"B1!x","b":"Q2@y"}: JSON fields, not one value with a quote in it
     if looks_like_words(value) or EXAMPLE_CUE.search(between):
         return None
     verdict = password_value(value, 8, match)
@@ -160,7 +210,29 @@ def login_pair(match: re.Match[str]) -> Verdict | None:
         return None
     if match["keyword"] is None and not match["gap"] and character_classes(password) < 3:
         return None  # root/Tr0ub4dor&3 yes, admin/settings2 is a path
+    if match.groupdict().get("words") and (
+        character_classes(password) < 3 or looks_like_words(password)
+    ):
+        return None  # basic auth for the preview site → preview / Gr33nT3a$, not / Network2
     return in_prose(password_value(password, 6, match))
+
+
+def account_pin(match: re.Match[str]) -> Verdict | None:
+    """PIN for the shared account login is 839201: the line names an account or a login and
+    no door, card or PIN pad; not a how-to (PIN 1234 is the default, change it) and not a
+    trivial PIN (0000, 1234, 4321)."""
+    value, text = match["secret"], match.string
+    line = near(match, 80)
+    before = text[max(0, match.start() - 20) : match.start()]
+    if match["keyword"] == "pin" and not PIN_BEFORE.search(before):
+        return None  # pin the post to the account channel: 2024
+    if not PIN_ACCOUNT_CUE.search(line) or PIN_NOT_ACCOUNT_CUE.search(line):
+        return None
+    if HOWTO_CUE.search(line) or EXAMPLE_CUE.search(match["words"] or ""):
+        return None
+    if len(set(value)) == 1 or value in "0123456789" or value in "9876543210":
+        return None
+    return PROSE
 
 
 def command_credentials(match: re.Match[str]) -> Verdict | None:
@@ -205,6 +277,6 @@ def url_credentials(match: re.Match[str]) -> Verdict | None:
 PASSWORD_CHECKS: dict[str, Check] = {
     check.__name__: check
     for check in (password_assignment, password_prose, password_nearby, login_pair,
-                  basic_credentials, command_credentials, command_password, connection_password,
-                  url_credentials)
+                  account_pin, basic_credentials, command_credentials, command_password,
+                  connection_password, url_credentials)
 }  # fmt: skip

@@ -243,6 +243,65 @@ FOUND: list[tuple[str, str, str]] = [
         "PASSWORD_ASSIGNMENT",
         "TestSource-Password",
     ),
+    # Round 3 misses, each with variants of its kind. A pair with //:
+    ("creds: svc_backup // 7h!sIsN0tS3cure", "LOGIN_PAIR", "svc_backup // 7h!sIsN0tS3cure"),
+    ("login: deploy // Qx7!mPz2w", "LOGIN_PAIR", "deploy // Qx7!mPz2w"),
+    ("creds for the build box: ci-bot // Bu1ld#Agent", "LOGIN_PAIR", "ci-bot // Bu1ld#Agent"),
+    # A PIN of an account or a login.
+    ("PIN for the shared marketing account login is 839201", "PASSWORD_ASSIGNMENT", "839201"),
+    ("the voicemail pin is 482915", "PASSWORD_ASSIGNMENT", "482915"),
+    ("PIN for the team account: 570318", "PASSWORD_ASSIGNMENT", "570318"),
+    ("PIN code for the admin portal = 9917", "PASSWORD_ASSIGNMENT", "9917"),
+    # A value mixing all four classes, a quote inside, a few words after "password ... :".
+    (
+        "the db password has a backslash AND a quote in it which broke our yaml for a whole "
+        'day:  Pa\\ss"w0rd%&#  — escaped it twice, works now',
+        "PASSWORD_ASSIGNMENT",
+        'Pa\\ss"w0rd%&#',
+    ),
+    (
+        'the password has a quote in it, so yaml broke: Ab"c9!xyzQ',
+        "PASSWORD_ASSIGNMENT",
+        'Ab"c9!xyzQ',
+    ),
+    # Password words of other languages, with their "is", a few words from the keyword.
+    (
+        "la contraseña del router de la oficina es Tortuga_Verde88",
+        "PASSWORD_ASSIGNMENT",
+        "Tortuga_Verde88",
+    ),
+    ("la clave del wifi es Luna!Llena7", "PASSWORD_ASSIGNMENT", "Luna!Llena7"),
+    ("das Passwort für das WLAN ist Sonnen#Schein9", "PASSWORD_ASSIGNMENT", "Sonnen#Schein9"),
+    ("le mot de passe est Fromage#Bleu19", "PASSWORD_ASSIGNMENT", "Fromage#Bleu19"),
+    ("het wachtwoord is Fiets#Bel42", "PASSWORD_ASSIGNMENT", "Fiets#Bel42"),
+    ("lösenordet är Snö!Boll77", "PASSWORD_ASSIGNMENT", "Snö!Boll77"),
+    ("salasana: Kissa#Koira9", "PASSWORD_ASSIGNMENT", "Kissa#Koira9"),
+    ("hasło: Kot!Pies33", "PASSWORD_ASSIGNMENT", "Kot!Pies33"),
+    ("la parola d'ordine è Gatto#Nero7", "PASSWORD_ASSIGNMENT", "Gatto#Nero7"),
+    ("пароль от wifi: Qwerty!9x", "PASSWORD_ASSIGNMENT", "Qwerty!9x"),
+    ("a senha do wifi é Praia#Sol2025", "PASSWORD_ASSIGNMENT", "Praia#Sol2025"),
+    ("the password for the lab box is Gr4nite!Mug", "PASSWORD_ASSIGNMENT", "Gr4nite!Mug"),
+    # pass / password is [adverb] X, X a passphrase with a digit or a drawn value.
+    (
+        "the vault master pass is literally purple-giraffe-dancing-9",
+        "PASSWORD_ASSIGNMENT",
+        "purple-giraffe-dancing-9",
+    ),
+    ("the shared pass is now Tango#Delta42", "PASSWORD_ASSIGNMENT", "Tango#Delta42"),
+    (
+        "the wifi password is actually amber-walrus-sings-7",
+        "PASSWORD_ASSIGNMENT",
+        "amber-walrus-sings-7",
+    ),
+    # A user / password pair a few words after basic auth, login, creds.
+    ("basic auth for the preview site → preview / Gr33nT3a$", "LOGIN_PAIR", "preview / Gr33nT3a$"),
+    ("basic auth: preview / Gr33nT3a$", "LOGIN_PAIR", "preview / Gr33nT3a$"),
+    (
+        "login for the staging dashboard -> qa_user / Stg!Pass99",
+        "LOGIN_PAIR",
+        "qa_user / Stg!Pass99",
+    ),
+    ("creds for the test tenant: tester / T3st#Tenant", "LOGIN_PAIR", "tester / T3st#Tenant"),
 ]
 
 # Placeholders, how-tos and look-alikes: nothing is reported.
@@ -708,6 +767,43 @@ ORDINARY: list[str] = [
     "My pass is valid until 2025.",
     "The key is 2048 bits.",
     "The wifi code is 4 digits.",
+    # Round 3 hard negatives. A PIN is an account's only when the line names an account or
+    # a login, and no door, card or pad; a how-to or a trivial PIN is none.
+    "the PIN pad is broken",
+    "PIN 1234 is the default, change it",
+    "the door PIN for the account team room is 4821",
+    "my card PIN for the account is 9921",
+    "PIN must be 6 digits for your account login",
+    "the PIN for your account is 0000",
+    "pin the post to the account channel: 2024",
+    "PIN 839201",
+    # Other languages: a password word and its "is" before a word, not a password.
+    "la contraseña es obligatoria",
+    "la clave es la consistencia",
+    "la contraseña de la wifi es la misma",
+    "das Passwort ist abgelaufen",
+    "die Passwortlänge ist 12",
+    "le mot de passe est trop court",
+    # A few words between password and is: the value must look drawn.
+    "The password for the guest network is on the card.",
+    "the password policy is 12chars",
+    "the password was sent to Dana2 yesterday",
+    "the password length is 12 chars",
+    "the password manager is 1Password",
+    # A bare pass is also a ticket or a result.
+    "the boarding pass is A12-B34C",
+    "the boarding pass is Ab12Cd34",
+    "my pass is state-of-the-art",
+    "the pass is 2fast4u",
+    # Pairs after basic auth / login words: a setting, a name, not a password.
+    "account for the demo: Northwind / Region2024",
+    "log in to the VPN: Settings / Network2",
+    "basic auth is enabled for the preview site",
+    "http auth for the wiki: see vault",
+    "login for the lab: admin / settings2",
+    "account // Settings2",
+    "user // TODO fix2",
+    'password field in the JSON: {"a":"B1!x","b":"Q2@y"}',
 ]
 
 
