@@ -23,16 +23,18 @@ FLAG_RECALL_MIN = 1.0
 CLEAN_FP_RATE_MAX = 0.0
 EVASION_RATE_MIN = 1.0
 
-# The whole dev corpus, with the 200 round-2 posts ("added": "round2") written
-# afresh for the kinds that failed on posts written by outsiders. Before any
-# tuning against them it measured block 0.698, flag 0.801, evasion 0.823,
-# allow FP 0.000, macro-F1 0.865; these floors are the figures after tuning
-# (a change that does worse fails). The held-out test part is scored apart.
-DEV_BLOCK_RECALL_MIN = 0.98  # 183/186
-DEV_FLAG_RECALL_MIN = 0.96  # 122/126
-DEV_EVASION_RECALL_MIN = 0.95  # 65/68
-DEV_ALLOW_FP_RATE_MAX = 0.01  # 1/311
-DEV_MACRO_F1_MIN = 0.98
+# The whole dev corpus: the 200 round-2 posts ("added": "round2") written
+# afresh for the kinds that failed on posts written by outsiders, and 90
+# round-3 posts ("added": "round3") written blind to the detectors after the
+# first scoring of the held-out part. Round 2 before tuning measured block
+# 0.698, flag 0.801, evasion 0.823; round 3 before tuning block 0.877, flag
+# 0.778, evasion 0.857. These floors are the figures after tuning (a change
+# that does worse fails). The held-out test part is scored apart.
+DEV_BLOCK_RECALL_MIN = 0.98  # 240/243
+DEV_FLAG_RECALL_MIN = 0.97  # 140/144
+DEV_EVASION_RECALL_MIN = 0.97  # 100/103
+DEV_ALLOW_FP_RATE_MAX = 0.01  # 1/326
+DEV_MACRO_F1_MIN = 0.985
 
 CORPUS = Path(__file__).parent.parent / "data" / "corpus.jsonl"
 ALLOW, REDACT, FLAG, BLOCK = Action.ALLOW, Action.REDACT, Action.FLAG, Action.BLOCK
@@ -381,7 +383,7 @@ def test_first_dev_posts_under_the_default_policy_hold_their_figures(tmp_path):
 def test_whole_dev_corpus_under_the_default_policy_holds_its_figures(tmp_path):
     figures = _shipped(tmp_path, original_only=False)
     misses = [(m["id"], m["got"]) for m in figures["misses"]]
-    assert figures["posts"] >= 623
+    assert figures["posts"] >= 713
     assert figures["block_recall"]["rate"] >= DEV_BLOCK_RECALL_MIN, misses
     assert figures["flag_recall"]["rate"] >= DEV_FLAG_RECALL_MIN, misses
     assert figures["evasion_recall"]["rate"] >= DEV_EVASION_RECALL_MIN, misses
@@ -405,8 +407,9 @@ def test_shipped_corpus_is_labelled_as_documented():
     assert all(c.expect is ALLOW for c in cases if c.category in {"clean", "hard-negative"})
 
 
-def test_round_two_posts_are_marked_and_come_after_the_first_423():
+def test_later_rounds_are_marked_and_come_after_the_first_423_in_order():
     rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
-    marked = [i for i, row in enumerate(rows) if row.get("added") == "round2"]
-    assert marked == list(range(423, len(rows)))
-    assert all(rows[i]["id"].startswith("r2-") for i in marked)
+    rounds = [row.get("added", "round1") for row in rows]
+    assert rounds == sorted(rounds) and rounds.count("round1") == 423
+    for row in rows[423:]:
+        assert row["id"].startswith(f"r{row['added'][-1]}-"), row["id"]
