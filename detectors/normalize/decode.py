@@ -1,4 +1,8 @@
-"""The "decoded" views: base64, hex and percent-encoded runs, decoded as gitleaks does.
+"""The "decoded" views: base64, base32, hex and percent-encoded runs, decoded as gitleaks does.
+
+A base32 run (upper-case A-Z and 2-7, a multiple of eight characters with
+its '=' padding) is tried only when the run does not decode as base64, and
+kept only if it decodes to printable ASCII.
 
 Runs are found in the plain view and decoded recursively (depth 2) within a
 size budget. Every character of a decoded view maps to the whole encoded run
@@ -21,6 +25,7 @@ MIN_PRINTABLE = 0.9
 # Maximal runs of base64/base64url characters (hex runs are among them).
 CANDIDATE = re.compile(r"[A-Za-z0-9+/_\-]{16,}={0,2}")
 HEX_RUN = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){8,}(?![0-9A-Fa-f])")
+BASE32_RUN = re.compile(r"[A-Z2-7]+")  # RFC 4648 base32: upper case only
 TOKEN = re.compile(r"\S+")
 TRAILING_PUNCTUATION = "!,.;:?)]}'\""
 PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -64,13 +69,30 @@ def encoded_runs(text: str) -> Iterator[Run]:
                 yield match.start(), match.start() + len(token), "percent-encoded", decoded
 
 
+def _from_base32(run: str) -> str | None:
+    """Upper-case A-Z2-7, a multiple of 8 long or '='-padded, decoding to printable ASCII."""
+    body = run.rstrip("=")
+    if len(body) % 8 not in (0, 2, 4, 5, 7) or (body == run and len(body) % 8):
+        return None  # unpadded: a multiple of 8; padded: a length base32 can end on
+    if BASE32_RUN.fullmatch(body) is None:
+        return None
+    try:
+        data = base64.b32decode(body + "=" * (-len(body) % 8))
+    except (binascii.Error, ValueError):
+        return None
+    return printable(data) if data.isascii() else None
+
+
 def _decode_candidate(run: str, offset: int) -> Iterator[Run]:
-    """A hex run is decoded as hex only; anything else as base64, and hex inside it."""
+    """A hex run is decoded as hex only; anything else as base64 (or base32), and hex inside it."""
     hex_runs = list(HEX_RUN.finditer(run))
     if not (hex_runs and hex_runs[0].span() == (0, len(run))):
         decoded = _from_base64(run)
         if decoded is not None:
             yield offset, offset + len(run), "base64", decoded
+        decoded = _from_base32(run)
+        if decoded is not None:
+            yield offset, offset + len(run), "base32", decoded
     for match in hex_runs:
         decoded = printable(bytes.fromhex(match[0]))
         if decoded is not None:

@@ -1,6 +1,7 @@
 """The "pii" fold: numbers written evasively turned back into digit groups.
 
-Emoji keycaps and digit words become digits; single digits spaced out one by
+Emoji keycaps and digit words become digits, a run of them said one by one
+one group ("one four seven two" -> 1472); single digits spaced out one by
 one are joined, keeping the separators that group them (0 7 8 - 0 5 - 1 1 2 0
 -> 078-05-1120); letters typed for digits in a number's shape are read as
 digits (O78-O5-II2O, lookalike_digits.py); a number split into pieces is
@@ -34,6 +35,9 @@ DIGIT_HINT = re.compile(r"[0-9][ \t.\-]{1,5}[0-9]+[ \t.\-]{1,5}[0-9]")  # three 
 GROUP = re.compile(r"[0-9]+")
 MIN_SPACED = 5  # single digits in a run before it counts as spaced out (an IPv4 has 4 groups)
 MIN_WORD_TOKENS = 3
+# Digits said one word at a time are one group ("one four seven two" -> 1472);
+# a wider gap or a dash parts groups, a comma becomes a dash.
+WORD_JOINERS = (" ", "\t")
 
 
 def pii(draft: Draft) -> Draft:
@@ -52,7 +56,7 @@ def _keycap(match: re.Match[str]) -> Edit:
 
 
 def _word_edits(text: str) -> list[Edit]:
-    """zero seven eight -> 0 7 8 ('oh' only between digits; a comma becomes a dash).
+    """zero seven eight -> 078 ('oh' only between digits; a comma becomes a dash).
 
     text is lower-cased.
     """
@@ -68,8 +72,13 @@ def _word_edits(text: str) -> list[Edit]:
         for token, after in zip(tokens, tokens[1:] + [None], strict=True):
             if not token[0].isdigit():
                 edits.append((token.start(), token.end(), DIGIT_WORDS[token[0]]))
-            if after is not None and "," in text[token.end() : after.start()]:
+            if after is None:
+                continue
+            between = text[token.end() : after.start()]
+            if "," in between:
                 edits.append((token.end(), after.start(), "-"))
+            elif between in WORD_JOINERS:
+                edits.append((token.end(), after.start(), ""))  # one four seven two -> 1472
     return edits
 
 

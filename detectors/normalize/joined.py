@@ -6,8 +6,9 @@ holding a prefixed rule's keyword (ghp_, akia, glpat-, xox ...; see
 secrets_split.prefix_keywords). Each piece after it that looks drawn at
 random (letters and digits, not a word such as "v2" or "2day") and stands
 after only a gap (pieces.GAP: punctuation, line breaks and sequence words
-such as "part two", "second half", "then") is appended to it, up to
-MAX_PIECES. The secrets rules then decide, as for any text, whether the
+such as "part two", "second half", "then"), or at the start of a following
+line after a short label ("2nd half:", "part 2:", "rest:"; LABEL_GAP), is
+appended to it, up to MAX_PIECES. The secrets rules then decide, as for any text, whether the
 result is a key: the exact length, the checksum, the placeholder checks.
 
 The view exists only when something was joined, so clean posts cost one
@@ -28,7 +29,12 @@ SOURCE = "key split into pieces, rejoined"  # the scanner says: (in a key split 
 MAX_PIECES = 4  # pieces appended to one fragment
 MAX_GAP_CHARS = 40
 TOKEN = r"[A-Za-z0-9_\-]"
-NEXT_PIECE = re.compile(rf"(?P<gap>{GAP_PATTERN})(?P<piece>[A-Za-z0-9]{{4,}})(?![A-Za-z0-9_])")
+# A piece on a following line after a short label: "2nd half: ", "part 2: ", "rest: ".
+LABEL_WORD = r"[A-Za-z0-9]{1,8}"
+LABEL_GAP = rf"[ \t,;.]*\r?\n[ \t]*(?:{LABEL_WORD}[ \t]+){{0,2}}{LABEL_WORD}[ \t]*[:=\-][ \t]*"
+NEXT_PIECE = re.compile(
+    rf"(?P<gap>{LABEL_GAP}|{GAP_PATTERN})(?P<piece>[A-Za-z0-9]{{4,}})(?![A-Za-z0-9_])"
+)
 WORD_PIECE = re.compile(r"[A-Za-z]+[0-9]*|[0-9]+[A-Za-z]{0,3}")  # v2, build2024, 2day, 5pm
 
 

@@ -63,6 +63,13 @@ ATTACHED_BEFORE = frozenset("$£€¥#@_")  # ("" is in every str, so these are 
 ATTACHED_AFTER = frozenset("%°_$€£")
 THOUSANDS = re.compile(r"[0-9]{3}(?![0-9])")
 MIN_DIGITS = 9  # the shortest shape (an SSN)
+_MIXED_SEP = r"[ \-._]"
+# Four groups of four digits (and perhaps one of three), not inside a longer number or word.
+MIXED_CARD = re.compile(
+    rf"(?<![\w.\-])[0-9]{{4}}(?:{_MIXED_SEP}[0-9]{{4}}){{3}}(?:{_MIXED_SEP}[0-9]{{3}})?"
+    rf"(?![0-9A-Za-z]|[\-._][0-9])"
+)
+MIXED_HINT = re.compile(r"[0-9]{4}[\-._ ][0-9]{4}[\-._ ][0-9]{4}")
 LIST = re.compile(r"(?:, | and |, and |; )", re.IGNORECASE)  # items of a list in prose
 NAMED = {
     "card": re.compile(
@@ -158,10 +165,34 @@ def join(draft: Draft) -> Draft:
     text = draft.text
     if sum(map(text.count, "0123456789")) < MIN_DIGITS:
         return draft
+    if MIXED_HINT.search(text):
+        draft = apply_edits(draft, _mixed_card_edits(text))
+        text = draft.text
     edits: list[Edit] = []
     for chain in _chains(text):
         edits += _chain_edits(text, chain)
     return apply_edits(draft, edits)
+
+
+def _mixed_card_edits(text: str) -> list[Edit]:
+    """4539-5313 4059.7026, 5425_4903 8052-3281: a card's 4-digit groups, separators mixed.
+
+    Each separator becomes the card joiner when the groups are all four digits
+    (a fifth of three for 19 digits) and pass as a card (_card: Luhn, a brand's
+    first digit). One separator throughout is left to the card recognizer, and
+    "_" only joins groups here, where every group has a card's length.
+    """
+    edits: list[Edit] = []
+    for match in MIXED_CARD.finditer(text):
+        spans = [g.span() for g in GROUP.finditer(text, match.start(), match.end())]
+        for groups in (spans, spans[:4]) if len(spans) == 5 else (spans,):  # 19 digits, or 16
+            seps = [text[a:b] for (_, a), (b, _) in zip(groups, groups[1:], strict=False)]
+            digits = "".join(text[a:b] for a, b in groups)
+            lengths = tuple(b - a for a, b in groups)
+            if (len(set(seps)) > 1 or "_" in seps) and _card(lengths, digits):
+                edits += [(a, b, " ") for (_, a), (b, _) in zip(groups, groups[1:], strict=False)]
+                break
+    return [edit for edit in edits if text[edit[0] : edit[1]] != " "]
 
 
 def _chains(text: str) -> Iterator[list[Piece]]:

@@ -1,11 +1,14 @@
 """Values split into pieces, and letters typed for digits: caught, pointed at as written.
 
+Also base32 runs decoded (a secret encoded to slip past the scanner).
+
 View tables run without presidio; the scanner tables use the session's real
 analyzer with the default policy's PII entities.
 """
 
 from __future__ import annotations
 
+import base64
 from typing import TYPE_CHECKING
 
 import pytest
@@ -80,6 +83,15 @@ def original_of(text: str, view: View, needle: str) -> str:
         ("card is 4539 14\n05 8816 9231, exp 09/27", "card is 4539 1405 8816 9231, exp 09/27",
          "4539 1405 8816 9231", "4539 14\n05 8816 9231"),
         ("4111 1\n111 1111 1111", "4111 1111 1111 1111", "1111 1111 1111", "1\n111 1111 1111"),
+        # Groups partly said in digit words: the words are one group.
+        ("the card is 4716 8411 then one four seven two, 8201", "the card is 4716 8411 1472 8201",
+         "8411 1472", "8411 then one four seven two"),
+        # A card's four 4-digit groups with mixed separators, Luhn-valid.
+        ("on 4539-5313 4059.7026 exp 11/27", "on 4539 5313 4059 7026 exp 11/27",
+         "4539 5313 4059 7026", "4539-5313 4059.7026"),
+        ("is 5425_4903 8052-3281, cvv", "is 5425 4903 8052 3281, cvv", "5425 4903 8052 3281",
+         "5425_4903 8052-3281"),
+        ("card 4111_1111_1111_1111", "card 4111 1111 1111 1111", "1111 1111", "1111_1111"),
     ],
 )  # fmt: skip
 def test_pii_view_joins_a_number_split_into_pieces(
@@ -166,6 +178,11 @@ HARD_NEGATIVES = [
     "Oslo 2024 and Lille 2025 offsites",
     "Scores 4539 14\n05 8816 9232 (last night)",  # wrapped, but fails Luhn: no card
     "Sprint 12 went well\n45 tickets closed, 8816 lines, 9231 tests",
+    "scores 4-2, then 3-1",
+    "ORD-2024-5512 shipped on 2024-03-14, $4,250.00",
+    "Refs 1234-5678 9012.3456 and 2024_0101_0001_0002",  # mixed separators, not Luhn-valid
+    "build 2024.0311.1200-4417",  # not four groups of four
+    "ids ABC-4539-5313 4059.7026",  # inside an id
 ]
 
 
@@ -196,6 +213,12 @@ def test_ordinary_numbers_in_sequence_are_not_found_as_pii(pii_scanner: Scanner)
         ("SSN O78-O5-II2O", "US_SSN", "O78-O5-II2O"),
         ("call (4l5) 555-Ol32", "PHONE_NUMBER", "(4l5) 555-Ol32"),
         ("card is 4539 14\n05 8816 9231, exp 09/27", "CREDIT_CARD", "4539 14\n05 8816 9231"),
+        ("ok the card is 4716 8411 then one four seven two, 8201 lol", "CREDIT_CARD",
+         "4716 8411 then one four seven two, 8201"),
+        ("booking the hotel on 4539-5313 4059.7026 exp 11/27", "CREDIT_CARD",
+         "4539-5313 4059.7026"),
+        ("mastercard for the ads account is 5425_4903 8052-3281, cvv in a DM", "CREDIT_CARD",
+         "5425_4903 8052-3281"),
         # Reversed by a right-to-left override: presidio reads it in display order.
         ("slides: \u202emoc.liamg@emoh.eel.nad\u202c", "EMAIL_ADDRESS",
          "moc.liamg@emoh.eel.nad"),
@@ -221,6 +244,12 @@ def test_split_or_lookalike_number_is_found_where_it_was_written(
          f"{AWS_KEY[:12]} / second half {AWS_KEY[12:]}"),
         (f"{AWS_KEY[:10]}... then {AWS_KEY[10:]}", "AWS_ACCESS_KEY",
          f"{AWS_KEY[:10]}... then {AWS_KEY[10:]}"),
+        # Pieces on the following lines, after short labels.
+        (f"in two bits\nfirst half: {AWS_KEY[:10]}\n2nd half: {AWS_KEY[10:]}\nthen more",
+         "AWS_ACCESS_KEY", f"{AWS_KEY[:10]}\n2nd half: {AWS_KEY[10:]}"),
+        (f"{HEAD}\npart 2: {TAIL}", "GITHUB_TOKEN", f"{HEAD}\npart 2: {TAIL}"),
+        (f"{HEAD[:15]}\nmiddle bit - {HEAD[15:]}{TAIL[:5]}\nrest: {TAIL[5:]}", "GITHUB_TOKEN",
+         f"{HEAD[:15]}\nmiddle bit - {HEAD[15:]}{TAIL[:5]}\nrest: {TAIL[5:]}"),
     ],
 )  # fmt: skip
 def test_key_split_into_pieces_is_found_across_them(
@@ -239,7 +268,32 @@ def test_key_split_into_pieces_is_found_across_them(
         f"{HEAD}, thanks everyone",
         "ask-me-anything session at 5pm, then 6pm",  # 'sk-' inside a word, nothing random after
         "No keys in this post at all.",
+        f"{HEAD}\nnote: thanks all",  # a label, then words: nothing random to join
+        f"{HEAD}\nand then a long sentence follows here: x9y8z7w6",  # not a short label
     ],
 )
 def test_joined_view_is_absent_when_no_key_was_split(text: str) -> None:
     assert views(text).joined == ()
+
+
+def test_base32_run_is_decoded_and_its_secret_found(secrets_scanner: Scanner) -> None:
+    encoded = base64.b32encode(GITHUB_TOKEN.encode()).decode()  # ends in '=' padding
+    for run in (encoded, encoded.rstrip("=")):
+        text = f"CI token b32'd: {run}, enjoy"
+        assert [v.text for v in views(text).decoded] == [GITHUB_TOKEN]
+        findings = [f for f in secrets_scanner.scan(text).findings if f.label == "GITHUB_TOKEN"]
+        assert [text[f.start : f.end] for f in findings] == [run]
+        assert "base32" in findings[0].explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "THEQUICKBROWNFOXJUMPSOVERTHELAZYDOG",  # upper-case words, 8n letters or not
+        "PLEASE REVIEW ASAP: ABCDEFGHIJKLMNOPQRSTUVWX",
+        "AAAAAAAAAAAAAAAAAAAAAAAA",  # decodes to zero bytes
+        "ticket ORD-2024-5512 and SKU ABCD2345EFGH6723",
+    ],
+)
+def test_upper_case_text_is_not_read_as_base32(text: str) -> None:
+    assert not any(v.source.startswith("base32") for v in views(text).decoded)
