@@ -16,6 +16,7 @@ every term it matches whole words only. A term whose reading is itself
 from __future__ import annotations
 
 import codecs
+import re
 
 MIN_LETTERS = 5
 REVERSED = "read reversed"
@@ -34,3 +35,31 @@ def term_readings(folded: str) -> list[tuple[str, str]]:
     if len(words) > 1 and all(word[-1:].isalnum() and word[:1].isalnum() for word in words):
         readings.extend((JOINED, joiner.join(words)) for joiner in JOINERS)
     return [(how, text) for how, text in readings if text != folded]
+
+
+# Text typed backwards: common English words as they read reversed. A post
+# with two different ones ("tsohG si drowssap eht") has its lines with any of
+# them read the right way round, for the secrets detector: a password spelled
+# backwards in a sentence spelled backwards ("... si drowssap ifiw eht").
+REVERSED_WORDS = re.compile(r"(?<![^\W\d_])(?:eht|si|rof|dna|ot|fo|drowssap)(?![^\W\d_])")
+STRONG_REVERSED = ("eht", "rof", "dna", "drowssap")  # a quick first look: one of these
+BACKWARDS = "run of text read backwards"
+
+
+def reads_backwards(folded: str) -> bool:
+    """The cheap hint, on case-folded text: two different reversed common words."""
+    if not any(word in folded for word in STRONG_REVERSED):
+        return False
+    return len({match[0] for match in REVERSED_WORDS.finditer(folded)}) >= 2
+
+
+def backwards_lines(folded: str) -> list[tuple[int, int]]:
+    """Spans of the lines (of the case-folded text) with a reversed common word."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for line in folded.split("\n"):
+        end = start + len(line)
+        if REVERSED_WORDS.search(line) is not None and line.strip():
+            spans.append((start, end))
+        start = end + 1
+    return spans

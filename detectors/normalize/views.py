@@ -7,12 +7,12 @@ from functools import cached_property
 from types import MappingProxyType
 
 from detectors import secrets_split
-from detectors.normalize import bidi, camel, decode, digits, joined, nato, plain
+from detectors.normalize import bidi, camel, decode, digits, joined, nato, plain, readings
 from detectors.normalize.view import Draft, View
 
 VIEW_NAMES = (
     "raw", "plain", "pii", "terms", "decoded", "decoded_terms",
-    "display", "display_terms", "camel", "nato", "joined",
+    "display", "display_terms", "camel", "nato", "nato_pii", "joined", "backwards",
 )  # fmt: skip
 
 # Which views of a post each detector reads (see detectors.normalize.Views).
@@ -20,8 +20,8 @@ VIEW_NAMES = (
 # normalization folds away. A detector not listed reads the raw text only.
 VIEWS_BY_DETECTOR: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
-        "presidio": ("pii",),
-        "secrets": ("plain", "decoded", "display", "joined"),
+        "presidio": ("pii", "nato_pii"),
+        "secrets": ("plain", "decoded", "display", "joined", "backwards"),
         "terms": ("terms", "decoded_terms", "display_terms", "camel", "nato"),
         "patterns": ("raw", "plain", "decoded"),
     }
@@ -42,9 +42,13 @@ class Views:
     decoded_terms: the terms fold of each decoded view. display: plain in the
     order bidi controls show it (bidi.py); display_terms: its terms fold.
     camel: terms with CamelCase words split (camel.py). nato: terms with NATO
-    alphabet spellings read as letters (nato.py). These four are built only
-    when a cheap hint says the post has something for them. joined: plain
-    with a prefixed key's pieces rejoined (joined.py), none if nothing was.
+    alphabet spellings read as letters and digits (nato.py); nato_pii: the
+    same spellings read on plain, in capitals (JX482917B), none if there is
+    no spelling. backwards: each line of a post typed backwards, read the
+    right way round (readings.py), none unless a cheap hint says it is.
+    These are built only when a cheap hint says the post has something for
+    them. joined: plain with a prefixed key's pieces rejoined (joined.py),
+    none if nothing was.
 
     A view that normalization leaves unchanged is the same object as the one
     it derives from, so a detector never reads the same text twice.
@@ -111,6 +115,30 @@ class Views:
         terms = self._terms_draft
         spelled = nato.nato(terms) if nato.has_spelling(terms.text) else None
         return self.terms if spelled is None else spelled.view("nato", nato.SOURCE)
+
+    @cached_property
+    def nato_pii(self) -> tuple[View, ...]:
+        if self.nato is self.terms:  # no spelling (cheap hint)
+            return ()
+        spelled = nato.nato(self._plain_draft, for_pii=True)
+        return () if spelled is None else (spelled.view("nato_pii", nato.SOURCE),)
+
+    @cached_property
+    def backwards(self) -> tuple[View, ...]:
+        if not readings.reads_backwards(self.terms.text):  # case-folded already
+            return ()
+        shown = self.plain
+        folded = plain.fold_case(shown.text)
+        return tuple(
+            View.of_run(
+                "backwards",
+                shown.text[start:end][::-1],
+                shown.offsets[start],
+                shown.ends[end - 1],
+                readings.BACKWARDS,
+            )
+            for start, end in readings.backwards_lines(folded)
+        )
 
     @cached_property
     def joined(self) -> tuple[View, ...]:

@@ -5,6 +5,8 @@ letters in PEM armour. Each is found at the characters written, and ordinary pro
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from detectors import build_scanner
@@ -68,7 +70,7 @@ def test_term_as_a_whole_part_of_a_camelcase_word_is_found(
 ) -> None:
     ((found_term, found_original, explanation),) = terms_found(text)
     assert (found_term, found_original) == (term, original)
-    assert explanation.endswith("(in a CamelCase word split at its capitals)")
+    assert explanation.endswith("(in a word read as its parts)")
 
 
 @pytest.mark.parametrize(
@@ -348,3 +350,126 @@ def test_host_with_dots_spelled_or_spaced_out_is_an_internal_link(text: str, ori
 def test_prose_with_dot_slash_and_full_stops_is_no_host(text: str) -> None:
     assert views(text).plain.text == text
     assert not LINKS.scan(text).findings
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "original"),
+    [
+        ("Fal🦅con launch party tonight", "Falcon", "Fal🦅con"),
+        ("Blue🐦bird ships friday", "Bluebird", "Blue🐦bird"),
+        ("B🔵l🔵u🔵e🔵b🔵i🔵r🔵d", "Bluebird", "B🔵l🔵u🔵e🔵b🔵i🔵r🔵d"),
+        ("#Bluebird2026 let's go", "Bluebird", "Bluebird"),
+        ("what a sprint #Falcon26 #shipit", "Falcon", "Falcon"),
+        ("#2026Falcon!", "Falcon", "Falcon"),
+        ("the Blue-\nbird beta is open", "Bluebird", "Blue-\nbird"),
+        ("the Blue-\r\n  bird beta", "Bluebird", "Blue-\r\n  bird"),
+        ("Falcon-\nbased tooling", "Falcon", "Falcon"),  # the terms view keeps the hyphen
+    ],
+)
+def test_symbol_inside_a_word_digits_after_it_or_a_line_end_hyphen_are_read_through(
+    text: str, term: str, original: str
+) -> None:
+    assert [(t, o) for t, o, _ in terms_found(text)] == [(term, original)]
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "original"),
+    [
+        ("codenamed Foxtrot Alfa Lima Charly Oscar November, that's all",
+         "Falcon", "Foxtrot Alfa Lima Charly Oscar November"),
+        ("foxtrot alpha lima charlie oscar november one day", "Falcon",
+         "foxtrot alpha lima charlie oscar november"),  # digits apart from the letters
+        ("Oscar Sierra Papa Romeo Echo Yankee", "Osprey", "Oscar Sierra Papa Romeo Echo Yankee"),
+    ],
+)  # fmt: skip
+def test_nato_variants_and_digit_words_are_read(text: str, term: str, original: str) -> None:
+    ((found_term, found_original, explanation),) = terms_found(text)
+    assert (found_term, found_original) == (term, original)
+    assert explanation.endswith("(in a NATO-alphabet spelling)")
+
+
+def test_a_nato_spelled_id_number_is_read_in_capitals_for_pii() -> None:
+    text = "my NI number: Juliett X-ray four eight two nine one seven Bravo"
+    post = views(text)
+    assert post.nato.text.endswith("jx 482917 b")  # for terms: digits apart
+    (pii,) = post.get("nato_pii")
+    assert pii.text == "my NI number: JX482917B"
+    assert_maps_inside(pii, len(text))
+    assert pii.to_original(14, 23) == (14, len(text))
+    assert views("X ray Whisky Alfa niner fower tree fife zero").get("nato_pii")[0].text == (
+        "XWA94350"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "one two three four, here we go",  # digit words alone are the pii view's
+        "Alfa Romeo one two, then a coffee",  # two letter code words are too few
+        "we stayed at Hotel India for two nights",
+    ],
+)
+def test_ordinary_code_and_digit_words_build_no_pii_reading(text: str) -> None:
+    assert views(text).get("nato_pii") == ()
+
+
+SECRETS = build_scanner(None, term_lists={}, patterns={}, pii_entities=[])
+
+
+def test_a_password_in_a_sentence_typed_backwards_is_found_on_the_whole_run() -> None:
+    text = "tsohG#baL!7mQ si bal eht rof drowssap ifiw eht\n(read it backwards, ur welcome)"
+    found = SECRETS.scan(text).findings
+    assert found and all(f.explanation.endswith("(in a run of text read backwards)") for f in found)
+    assert {(f.start, f.end) for f in found} == {(0, text.index("\n"))}
+    (view,) = views(text).get("backwards")
+    assert view.text == "the wifi password for the lab is Qm7!Lab#Ghost"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DNA sequencing is fun",  # one reversed word is no sentence
+        "si, si, claro que si",
+        "the wifi password for the lab is on the wall",
+    ],
+)
+def test_ordinary_text_is_not_read_backwards(text: str) -> None:
+    assert views(text).get("backwards") == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Falcons🦅 are the fastest birds",  # the plural, emoji after it
+        "#2026goals #Web3 #covid19 #Falcon2",
+        "a well-\nknown fact and a long-\nawaited trip",
+        "Alpha, Bravo and Charlie teams report to Delta at nine",
+        "Foxtrot Uniform November run is on Friday",
+        "I ❤️ my falconry club",
+        "Bluebirds🐦 at the feeder",
+    ],
+)
+def test_ordinary_posts_name_no_term_under_the_new_readings(text: str) -> None:
+    assert terms_found(text) == []
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "Fal🦅c ",
+        "ab-\ncd ",
+        "Falcon2026x ",
+        "alfa bravo one two ",
+        "eht si drowssap ",
+        "a🦅b🦅c🦅d",
+    ],
+)
+def test_new_readings_stay_cheap_on_a_5000_character_post(unit: str) -> None:
+    text = (unit * (5000 // len(unit) + 1))[:5000]
+    SECRETS.scan("warm up " + unit)
+    started = time.perf_counter()
+    post = views(text)
+    for name in ("camel", "nato", "nato_pii", "backwards"):
+        post.get(name)
+    terms_found(text)
+    assert time.perf_counter() - started < 0.5
