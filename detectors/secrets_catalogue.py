@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from detectors.secrets_password_rules import PAIR_PASSWORD, PASSWORD_CONTEXT_RULES, PASSWORD_VALUE
 from detectors.secrets_providers import PROVIDER_RULES
 from detectors.secrets_rule import SecretRule
 from detectors.secrets_split import splittable
@@ -153,16 +154,6 @@ KEYWORD_QUALIFIER = (
 IS_WORDS = r"is|was|are|es|era|ist|war|lautet|est|c['’]est|était|är|var|jest|è|é|er|je|это"
 # A word of that gap: letters, digits, dots inside (db.internal), no sentence end.
 GAP_WORD = r"[\w'’@-]{1,30}(?:\.[\w'’@-]{1,30}){0,3}"
-# A password value: quoted (backslash escapes allowed, up to the same quote; @"..." too), or
-# bare up to a space, quote or <; & and ; end it before another key (&next=, ;Database=).
-PASSWORD_VALUE = (
-    r"(?:@(?=\"))?(?P<q>[\"'`])?(?P<secret>(?(q)(?:\\.|(?!(?P=q))[^\\\n]){1,200}(?=(?P=q))"
-    r"|(?:[^\s\"'`&;<]|[&;](?!\w[\w .]{0,29}=)){0,199}[^\s\"'`&;<>.,:)\]}?]))"
-)
-# The password of a pair: no slash or colon (a path, /etc/passwd's root:x:0:0).
-PAIR_PASSWORD = (
-    r"(?P<password>(?:[^\s\"'`&;:/<>]|[&;](?!\w[\w .]{0,29}=)){0,127}[^\s\"'`&;:/<>.,)\]}?])"
-)
 # Words before a user/password pair, and shared accounts whose name alone announces one.
 LOGIN_WORDS = (
     r"sign(?:ed)?[ -]?in|log(?:ged)?[ -]?(?:in|on)|creds?|credentials?|user(?:name)?|account"
@@ -426,7 +417,7 @@ KEYWORD_RULES: tuple[SecretRule, ...] = (
     SecretRule(
         label="PASSWORD_ASSIGNMENT",
         pattern=(
-            rf"(?i){PASSWORD_START}(?P<keyword>{PASSWORD_WORDS}|(?<![a-z])pass(?=\s+(?:is|was)\s))"
+            rf"(?i){PASSWORD_START}(?P<keyword>{PASSWORD_WORDS}|(?<![a-z])pass(?=\s+(?:is|was|to)\s))"
             rf"(?P<link>['’]s\s+|\s+[-–—]\s+|(?P<words>(?:\s+{GAP_WORD}){{0,5}}?)\s+(?:(?:{IS_WORDS}):?"
             r"(?:\s+(?:now|still|just|currently|literally|actually|simply))?"
             r"|(?:(?:is|was|got|been|has\s+been)\s+)?(?:set|changed|reset|updated)\s+to)\s+"
@@ -513,7 +504,7 @@ KEYWORD_RULES: tuple[SecretRule, ...] = (
         check="unlabelled_token",
         score=0.7,
     ),
-)
+) + PASSWORD_CONTEXT_RULES  # layout-led password rules, after every other (secrets_password_rules)
 
 # The rules of the core catalogue (this file), and the whole catalogue in the order it runs.
 CORE_RULES: tuple[SecretRule, ...] = SPECIFIC_RULES + KEYWORD_RULES

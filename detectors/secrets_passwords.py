@@ -161,6 +161,8 @@ def pass_is_password(match: re.Match[str], value: str) -> bool:
     if match["q"] is not None or is_passphrase(value):
         return True
     classes = character_classes(value.rstrip("!?."))
+    if match["link"].strip() in ("to", "on"):
+        return classes == 4  # set the pass to X: hand the pass to Kim2 is not one
     has_cases = any(c.islower() for c in value) and any(c.isupper() for c in value)
     return classes == 4 or has_cases and any(c.isdigit() for c in value)
 
@@ -274,9 +276,163 @@ def url_credentials(match: re.Match[str]) -> Verdict | None:
     return connection_password(match)
 
 
+def net_user_password(match: re.Match[str]) -> Verdict | None:
+    """net user svc_backup X /add: X reads as a password (net user growth exceeded is prose)."""
+    value = match["secret"]
+    if match["q"] is None and (is_reference(value) or not reads_as_password(value)):
+        return None
+    return password_value(value, 4, match)
+
+
+def remote_login_pair(match: re.Match[str]) -> Verdict | None:
+    """rdp in with kiosk:X, ssh as deploy/X: X mixes three classes and does not read as words
+    (ssh in as admin/settings2 is a path); not a path or a URL after it."""
+    user, password = match["user"], match["password"]
+    if match.string[match.end() : match.end() + 1] in ("/", "@") or user.isdigit():
+        return None
+    if user.lower() == password.lower() or not reads_as_password(password):
+        return None
+    if character_classes(password) < 3 or looks_like_words(password):
+        return None
+    return in_prose(password_value(password, 6, match))
+
+
+# A table's password column: "pass", "password", "admin pw", "wifi password".
+PASSWORD_HEADER = re.compile(
+    r"(?i)(?:(?:default|initial|admin|root|db|user|new|temp|wi-?fi|account|login|vpn|app)"
+    r"[ _-]?)?(?:pass(?:word|wd|phrase|code)?|pwd|pw)"
+)
+TABLE_ROWS_UP = 30  # how far a cell looks up for its table's header
+
+
+def table_password(match: re.Match[str]) -> Verdict | None:
+    """| user | pass |, |---|---|, then | ops | X |: a cell under a password column that
+    reads as a password (letters with digits or symbols, not a name or a placeholder)."""
+    text, value = match.string, match["secret"]
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    if not text[line_start : match.start()].lstrip().startswith("|"):
+        return None
+    header = table_header(text, line_start)
+    column = text.count("|", line_start, match.start())
+    if header is None or column >= len(header):
+        return None
+    if not PASSWORD_HEADER.fullmatch(header[column].strip(" \t*`_")):
+        return None
+    if is_reference(value) or not reads_as_password(value):
+        return None
+    return password_value(value, 6, match)
+
+
+def is_table_separator(line: str) -> bool:
+    """|------|:---:|: pipes, dashes, colons and spaces only."""
+    return "-" in line and "|" in line and not line.strip("|:- \t")
+
+
+def table_header(text: str, line_start: int) -> list[str] | None:
+    """The header cells of the table whose row starts at ``line_start``: up through rows
+    (lines starting with |) to the separator, the header is the line above it."""
+    end = line_start - 1
+    for _ in range(TABLE_ROWS_UP):
+        if end <= 0:
+            return None
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if is_table_separator(line):
+            if start == 0:
+                return None
+            return text[text.rfind("\n", 0, start - 1) + 1 : start - 1].split("|")
+        if not line.lstrip().startswith("|"):
+            return None
+        end = start - 1
+    return None
+
+
+# "what's the wifi?", "> what's the pw for the staging db", "Jess: anyone got the password"
+QUESTION_START = re.compile(
+    r"(?i)^[ \t>]*(?:[\w.'’ -]{1,24}:[ \t]+)?(?:(?:so|hey|hi|ok|quick q)[ ,]+)?"
+    r"(?:what|wat|whats|anyone|any1|who|where|got|need|pls|plz|please|can|could|remind)\b"
+)
+LINE_KEYWORD_LABEL = re.compile(r"[ _-]?(\w+)")
+WIFI_KEYWORD = re.compile(r"(?i)wi-?fi|wlan")
+
+
+def next_line_password(match: re.Match[str]) -> Verdict | None:
+    """password: and X on the next line, or a question naming the password (what's the wifi?,
+    > what's the pw for the staging db) answered by X on the next line (> X, me: X): X alone
+    on its line, quoted or mixing three classes or a passphrase; not password policy:."""
+    text, value, rest = match.string, match["secret"], match["rest"]
+    label = LINE_KEYWORD_LABEL.match(rest)
+    if label and NOT_A_PASSWORD_SUFFIX.search(label[1]):
+        return None
+    question = "?" in rest or QUESTION_START.search(
+        text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+    )
+    colon = rest.rstrip().endswith(":") and not (
+        WIFI_KEYWORD.fullmatch(match["keyword"]) and not re.search(r"(?i)pass|key|pw|code", rest)
+    )
+    if not (question or colon):
+        return None
+    if match["q"] is None:
+        classes = character_classes(value.rstrip("!?."))
+        if is_reference(value) or not reads_as_password(value):
+            return None
+        if classes < 3 and not is_passphrase(value):
+            return None
+    verdict = password_value(value, 6, match)
+    return verdict if colon and not question else in_prose(verdict)
+
+
+def quoted_for_login(match: re.Match[str]) -> Verdict | None:
+    """it's 'X' for the kiosk login: X mixes three classes, is not an identifier or a phrase
+    (unless a passphrase with a digit), and no example cue comes before (like 'X')."""
+    value = match["secret"]
+    core = value.rstrip("!?.")
+    before = match.string[max(0, match.start() - 24) : match.start()]
+    if EXAMPLE_CUE.search(before) or is_reference(value) or not reads_as_password(value):
+        return None
+    if character_classes(core) < 3 or looks_like_words(core) and not is_passphrase(core):
+        return None
+    return in_prose(password_value(value, 6, match))
+
+
+# "account id:", "server version:", "login url:": what names a box's attribute, not its password.
+NOT_A_LOGIN_SECRET = re.compile(
+    r"(?i)(?<![a-z])(?:ids?|numbers?|no|num|names?|ref|reference|codes?|keys?|fingerprint"
+    r"|version|build|ticket|order|invoice|tags?|type|region|zone|ip|address|hostname|url|uri"
+    r"|port|user(?:name)?|e-?mail|owner|status|error|time|date|sku|serial|model|hash|sha\d*"
+    r"|commit|branch|image|os|size|location)(?![a-z])"
+)
+
+
+def strong_after_colon(match: re.Match[str]) -> Verdict | None:
+    """the shared jenkins box ... it's the usual one: X: X looks drawn at random: 8 characters
+    or more, letters and digits and three classes besides - _ . (a UUID has two), not words
+    or an identifier, a handle, an e-mail address or an example; the line before the colon
+    names no attribute of the box (account id:, commit on the server:)."""
+    value = match["secret"]
+    core = value.rstrip("!?.")
+    text = match.string
+    between = text[match.end("keyword") : match.start("secret")]
+    before = text[text.rfind("\n", 0, match.start()) + 1 : match.start("secret")]
+    if value[0] in "#@$%&*" or "@" in value or len(core) < 8 or is_placeholder(value):
+        return None
+    if NOT_A_LOGIN_SECRET.search(before) or EXAMPLE_CUE.search(between):
+        return None
+    if not (any(c.isalpha() for c in core) and any(c.isdigit() for c in core)):
+        return None
+    if character_classes(re.sub(r"[-_.]", "", core)) < 3 or looks_like_words(core):
+        return None
+    if is_reference(value):
+        return None
+    verdict = password_value(value, 8, match)
+    return None if verdict is None or verdict.factor < 1 else PROSE
+
+
 PASSWORD_CHECKS: dict[str, Check] = {
     check.__name__: check
     for check in (password_assignment, password_prose, password_nearby, login_pair,
                   account_pin, basic_credentials, command_credentials, command_password,
-                  connection_password, url_credentials)
+                  connection_password, url_credentials, net_user_password,
+                  remote_login_pair, table_password, next_line_password, quoted_for_login,
+                  strong_after_colon)
 }  # fmt: skip

@@ -302,6 +302,56 @@ FOUND: list[tuple[str, str, str]] = [
         "qa_user / Stg!Pass99",
     ),
     ("creds for the test tenant: tester / T3st#Tenant", "LOGIN_PAIR", "tester / T3st#Tenant"),
+    # Round 4: a strong value after a colon on a line about a box, a login or an account.
+    (
+        "the shared jenkins box again 🙄 it's the usual one: Hx7!pq2zR so stop DMing me",
+        "PASSWORD_ASSIGNMENT",
+        "Hx7!pq2zR",
+    ),
+    ("the deploy server, same as always: Vb4%kq9Tz", "PASSWORD_ASSIGNMENT", "Vb4%kq9Tz"),
+    ("new laptop account is set up, temp one: Mx8#vTq2Lp", "PASSWORD_ASSIGNMENT", "Mx8#vTq2Lp"),
+    # Every cell in a markdown table's password column (one finding per cell: the first here).
+    (
+        "| user | pass |\n|------|------|\n| ops | Qz9#mLt4vW |",
+        "PASSWORD_ASSIGNMENT",
+        "Qz9#mLt4vW",
+    ),
+    (
+        "| host | admin password | notes |\n| --- | --- | --- |\n| web1 | Lm3!xQ9pz | monthly |",
+        "PASSWORD_ASSIGNMENT",
+        "Lm3!xQ9pz",
+    ),
+    ("|user|pw|\n|:--|:--|\n|svc|Hunter2024!|", "PASSWORD_ASSIGNMENT", "Hunter2024!"),
+    # A question naming the password, answered on the next line; a value under "password:".
+    (
+        "> what's the pw for the staging db\n> N0rthw1nd!Ops",
+        "PASSWORD_ASSIGNMENT",
+        "N0rthw1nd!Ops",
+    ),
+    (
+        "Jess: what's the wifi?\nme: Tangerine-Otter-88",
+        "PASSWORD_ASSIGNMENT",
+        "Tangerine-Otter-88",
+    ),
+    ("anyone got the vpn password?\nBl4ck$Swan22", "PASSWORD_ASSIGNMENT", "Bl4ck$Swan22"),
+    ("password:\nWelcome2Northwind!", "PASSWORD_ASSIGNMENT", "Welcome2Northwind!"),
+    ("the new admin password:\n  Fj4$kq8Lzz", "PASSWORD_ASSIGNMENT", "Fj4$kq8Lzz"),
+    # Windows net user NAME PASSWORD.
+    ("net user svc_backup W1nt3r$torm!9 /add", "PASSWORD_ASSIGNMENT", "W1nt3r$torm!9"),
+    ('net user "kiosk user" K1osk!2024 /add /y', "PASSWORD_ASSIGNMENT", "K1osk!2024"),
+    # user:password after rdp, ssh, vnc ... with/as/using.
+    ("just rdp in with kiosk:K1osk#Lobby5", "LOGIN_PAIR", "kiosk:K1osk#Lobby5"),
+    ("ssh in as deploy / Dp7!xk2Qm and restart nginx", "LOGIN_PAIR", "deploy / Dp7!xk2Qm"),
+    ("vnc to the scope using admin:Sc0pe*Lab77", "LOGIN_PAIR", "admin:Sc0pe*Lab77"),
+    # Curly quotes are quotes: pass to “X”, it’s ‘X’ for the kiosk login.
+    ("set the local admin pass to “Qu0tes!Curly9”", "PASSWORD_ASSIGNMENT", "Qu0tes!Curly9"),
+    (
+        "remember it’s ‘Br1ghtSide!77’ for the kiosk login now",
+        "PASSWORD_ASSIGNMENT",
+        "Br1ghtSide!77",
+    ),
+    ('it\'s "Tr4in!Station" for the wifi btw', "PASSWORD_ASSIGNMENT", "Tr4in!Station"),
+    ("the password is “Gr8!Quotes” now", "PASSWORD_ASSIGNMENT", "Gr8!Quotes"),
 ]
 
 # Placeholders, how-tos and look-alikes: nothing is reported.
@@ -380,6 +430,39 @@ NOT_FOUND: list[str] = [
     "password combination.\n\nR5: Regulatory--21",
     "PuttyPassword=0",
     "snowflake.password=\njdbc.snowflake.url=",
+    # Round 4's hard negatives: tables without a password column or without passwords in it,
+    # a question answered in words, net user without a password, ordinary colons.
+    "| package | version |\n|---------|---------|\n| numpy | 1.26.4 |\n| pandas | 2.2.1-rc1 |",
+    "| name | role |\n|---|---|\n| Ab3$kk22 | ops |",
+    "| test | pass | fail |\n|---|---|---|\n| login | 120 | 3 |\n| sign-up | all-ok | 0 |",
+    "| user | pass |\n| ops | Qz9#mLt4vW |",  # no separator row: not a table
+    "what's the wifi? the guest one, ask reception",
+    "what's the wifi?\nthe guest one, ask reception",
+    "what's the wifi?\nGuestNet",
+    "wifi:\nCorpGuest-5G",  # a network's name, not its key
+    "password policy:\nMin8Chars!",
+    "Password:\nRequired",
+    "password:\n  valueFrom:",
+    "net user /domain",
+    "net user jdoe /domain",
+    "net user bob *",
+    "net user growth exceeded targets",
+    "Agenda: Q3 review",
+    "server: prod-eu-West1",
+    "account id: Ab3dE9kLm2x",
+    "server version: 10.4.2-Ubuntu",
+    "login: alice",
+    "box: 3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "the commit on the server: a1B2c3D4e5F6",
+    "login time: 09:30-17:00",
+    "account manager: JaneDoe2",
+    "the server replied: HTTP/1.1 502",
+    "ssh into web01 with deploy@web01:/var/www",
+    "ssh as admin/settings2",
+    "hand the pass to Kim2",
+    "the pass to Gate B12 is at the desk",
+    "use something like 'Tr0ub4dor&3' for the login",
+    "it's 'Q3-Report' for the account review",
 ]
 
 # Everyday sentences with slashes, colons, "pass", "key" and "login".
@@ -859,6 +942,14 @@ def test_password_scores_follow_the_strength_of_the_evidence(text: str, score: f
         ("https://a:" * 600)[:5000],
         ("mysql " + "a " * 2500)[:5000],
         ("curl -u a:" + "x" * 4990)[:5000],
+        ("| user | pass |\n|---|---|\n" + "| ab | Qz9#mLt4vW |\n" * 300)[:5000],
+        ("|a1b2c3d4|" * 600)[:5000],
+        ("|-|\n" + "|Qz9#mLt4vW" * 500)[:5000],
+        ("what's the password?\n" * 300)[:5000],
+        ("net user " * 600)[:5000],
+        ("rdp in with a " * 400)[:5000],
+        ("server box login: " * 300)[:5000],
+        ("'Qz9#mLt4' for the " * 300)[:5000],
     ],
 )
 def test_worst_case_post_of_password_keywords_stays_fast(text: str) -> None:
