@@ -24,16 +24,17 @@ CLEAN_FP_RATE_MAX = 0.0
 EVASION_RATE_MIN = 1.0
 
 # The whole dev corpus: the 200 round-2 posts ("added": "round2") written
-# afresh for the kinds that failed on posts written by outsiders, and 90
-# round-3 posts ("added": "round3") written blind to the detectors after the
-# first scoring of the held-out part. Round 2 before tuning measured block
-# 0.698, flag 0.801, evasion 0.823; round 3 before tuning block 0.877, flag
-# 0.778, evasion 0.857. These floors are the figures after tuning (a change
-# that does worse fails). The held-out test part is scored apart.
-DEV_BLOCK_RECALL_MIN = 0.98  # 240/243
-DEV_FLAG_RECALL_MIN = 0.97  # 140/144
-DEV_EVASION_RECALL_MIN = 0.97  # 100/103
-DEV_ALLOW_FP_RATE_MAX = 0.01  # 1/326
+# afresh for the kinds that failed on posts written by outsiders, then 90
+# round-3 and 83 round-4 posts ("added": "round3", "round4") written by
+# writers who had not read the detectors, after the held-out part was first
+# scored. Before tuning against them: round 2 block 0.698, flag 0.801,
+# evasion 0.823; round 3 block 0.877, flag 0.778, evasion 0.857; round 4
+# block 0.596, flag 1.000, evasion 0.632. These floors are the figures after
+# tuning (a change that does worse fails). The held-out part is scored apart.
+DEV_BLOCK_RECALL_MIN = 0.99  # 297/300
+DEV_FLAG_RECALL_MIN = 0.97  # 151/155
+DEV_EVASION_RECALL_MIN = 0.975  # 138/141
+DEV_ALLOW_FP_RATE_MAX = 0.005  # 1/341
 DEV_MACRO_F1_MIN = 0.985
 
 CORPUS = Path(__file__).parent.parent / "data" / "corpus.jsonl"
@@ -383,7 +384,7 @@ def test_first_dev_posts_under_the_default_policy_hold_their_figures(tmp_path):
 def test_whole_dev_corpus_under_the_default_policy_holds_its_figures(tmp_path):
     figures = _shipped(tmp_path, original_only=False)
     misses = [(m["id"], m["got"]) for m in figures["misses"]]
-    assert figures["posts"] >= 713
+    assert figures["posts"] >= 796
     assert figures["block_recall"]["rate"] >= DEV_BLOCK_RECALL_MIN, misses
     assert figures["flag_recall"]["rate"] >= DEV_FLAG_RECALL_MIN, misses
     assert figures["evasion_recall"]["rate"] >= DEV_EVASION_RECALL_MIN, misses
@@ -398,7 +399,9 @@ def test_shipped_corpus_is_labelled_as_documented():
     for case in cases:
         per_category[case.category] = per_category.get(case.category, 0) + 1
     assert len(cases) >= 600
-    assert per_category["clean"] + per_category["hard-negative"] >= 0.45 * len(cases)
+    # Rounds 3 and 4 were mostly positives (passwords, evasions): allowed posts are
+    # now 43% of the corpus, not the 45% of the first two rounds.
+    assert per_category["clean"] + per_category["hard-negative"] >= 0.40 * len(cases)
     assert per_category["hard-negative"] >= 100
     assert per_category["evasion"] >= 60
     for rule in ("secret", "password", "id-number", "codename", "customer", "contact",
