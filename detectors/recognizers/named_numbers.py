@@ -16,6 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 # Words that name a number as a product, order, document or record reference.
 OTHER_NUMBER_WORDS = frozenset(
@@ -49,3 +53,23 @@ def named_otherwise(
         if word in other_words:
             return True
     return False
+
+
+class DropsNumbersNamedOtherwise:
+    """Mixin for a presidio PatternRecognizer: its matches that the words before them
+    name as another kind of number are dropped (``keep`` may add checks)."""
+
+    context: list[str]
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        found = super().analyze(text, entities, nlp_artifacts, regex_flags)  # type: ignore[misc]
+        return [r for r in found if self.keep(text, r)]
+
+    def keep(self, text: str, result: Any) -> bool:
+        return not named_otherwise(text, result.start, self.context)

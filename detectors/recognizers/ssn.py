@@ -27,35 +27,24 @@ from __future__ import annotations
 import re
 
 from presidio_analyzer import RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import UsSsnRecognizer
 
-from detectors.recognizers.named_numbers import named_otherwise
+from detectors.recognizers.named_numbers import DropsNumbersNamedOtherwise
 
 ISSUED_SAMPLES = frozenset({"078051120"})
 NEVER_ISSUED_AREA_FIRST_DIGIT = "9"
 CALLING_CODE_BEFORE = re.compile(r"\+\d{1,3}[ .-]?\(?$")
 
 
-class IssuedSsnRecognizer(UsSsnRecognizer):
+class IssuedSsnRecognizer(DropsNumbersNamedOtherwise, UsSsnRecognizer):
     """presidio's UsSsnRecognizer: 078-05-1120 is an SSN, 9XX areas are not."""
 
     CONTEXT = ["ssn", "ssns", "social", "security"]
 
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        found = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        return [
-            r
-            for r in found
-            if not named_otherwise(text, r.start, self.context)
-            and not CALLING_CODE_BEFORE.search(text[max(0, r.start - 6) : r.start])
-        ]
+    def keep(self, text: str, result: RecognizerResult) -> bool:
+        return super().keep(text, result) and not CALLING_CODE_BEFORE.search(
+            text[max(0, result.start - 6) : result.start]
+        )
 
     def invalidate_result(self, pattern_text: str) -> bool:
         digits = "".join(c for c in pattern_text if c.isdigit())

@@ -15,11 +15,10 @@ reference (detectors/recognizers/named_numbers.py).
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import Pattern
 from presidio_analyzer.predefined_recognizers import UkNinoRecognizer
 
-from detectors.recognizers.named_numbers import named_otherwise
+from detectors.recognizers.named_numbers import DropsNumbersNamedOtherwise
 
 FIRST_LETTERS = "ABCEGHJKLMNOPRSTWXYZ"  # not D, F, I, Q, U, V
 SECOND_LETTERS = "ABCEGHJKLMNPRSTWXYZ"  # nor O
@@ -31,19 +30,10 @@ NINO_REGEX = (
 )
 
 
-class HmrcNinoRecognizer(UkNinoRecognizer):
+class HmrcNinoRecognizer(DropsNumbersNamedOtherwise, UkNinoRecognizer):
     """presidio's UkNinoRecognizer: HMRC's prefix rules, one spacing, single-word context."""
 
     # 0.5 on its shape alone, as presidio scores it: the default floor.
     PATTERNS = [Pattern("NINO (medium)", NINO_REGEX, 0.5)]
     CONTEXT = ["nino", "ni", "insurance", "national", "hmrc", "paye"]
 
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        found = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        return [r for r in found if not named_otherwise(text, r.start, self.context)]
