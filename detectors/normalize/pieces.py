@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from detectors.budget import WorkLimitReached
 from detectors.normalize.view import Draft, Edit, apply_edits
 
 SEQUENCE = (
@@ -44,6 +45,10 @@ MAX_GAP_WORDS = 5
 MAX_GAP_CHARS = 40
 MAX_PIECES = 6
 MIN_DIGITS, MAX_DIGITS = 9, 19  # an SSN's nine to a card's nineteen (SHAPES)
+# Pieces a post may hold in runs that could be joined: past this the post is held
+# for review rather than read (the phone recognizer holds one of more than 24
+# digit groups), so a crafted post of thousands of pieces costs nothing here.
+MAX_PIECES_A_POST = 150
 _PUNCT = r"[\s,;:/|+&.\-()\[\]'\"…]"
 _WORD = "|".join(sorted(SEQUENCE + POSITION, key=len, reverse=True))
 # What may stand between two pieces (also read by joined.py, for split keys).
@@ -169,7 +174,13 @@ def join(draft: Draft) -> Draft:
         draft = apply_edits(draft, _mixed_card_edits(text))
         text = draft.text
     edits: list[Edit] = []
+    pieces = 0
     for chain in _chains(text):
+        pieces += len(chain)
+        if pieces > MAX_PIECES_A_POST:
+            raise WorkLimitReached(
+                f"more than {MAX_PIECES_A_POST} numbers in pieces in one post: held, not read"
+            )
         edits += _chain_edits(text, chain)
     return apply_edits(draft, edits)
 
