@@ -106,7 +106,8 @@ class Microblog(Service):
         self.url = f"http://127.0.0.1:{port}"
         self.token = token
         argv = [sys.executable, str(Path(__file__).resolve()), "microblog",
-                "--db", str(self.db_path), "--token", token, "--port", str(port),
+                "--db", str(self.db_path), f"--token={token}",  # a token may start with "-"
+                "--port", str(port),
                 "--threads", str(threads)]
         super().__init__(argv, work / "microblog.log", f"{self.url}/api/v1/timelines/public",
                          start_timeout=30.0)
