@@ -46,13 +46,14 @@ from collections.abc import Iterator
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumber, PhoneNumberType
-from presidio_analyzer import AnalysisExplanation, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
 from detectors import budget
 from detectors.pii_context import PREFIX_MATCH_MIN_LETTERS
 from detectors.recognizers.named_numbers import OTHER_NUMBER_WORDS, named_otherwise
+from detectors.recognizers.results import scored_result
 
 MIN_DIGITS = 7
 # 7 digits with at most 4 non-letters between any two: every phonenumbers
@@ -275,22 +276,6 @@ class FormatScoredPhoneRecognizer(PhoneRecognizer):
         business = business_line(text, start, end, number)
         if business:
             tier, score = f"{BUSINESS_LINE[0]}: {business}", BUSINESS_LINE[1]
-        explanation = AnalysisExplanation(
-            recognizer=self.name,
-            original_score=score,
-            pattern_name=tier,
-            textual_explanation=f"phone number written {tier}, {where}",
-        )
-        return RecognizerResult(
-            entity_type=self.supported_entities[0],
-            start=start,
-            end=end,
-            score=score,
-            analysis_explanation=explanation,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                # A business line stays below the floor: no context word lifts it.
-                RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: business is not None,
-            },
-        )
+        # A business line stays below the floor: no context word lifts it.
+        return scored_result(self, self.supported_entities[0], (start, end), score, tier,
+                             f"phone number written {tier}, {where}", final=business is not None)

@@ -38,8 +38,10 @@ import re
 from dataclasses import dataclass
 
 import usaddress
-from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from detectors.recognizers.results import scored_result
 
 STREET_TYPES = [
     "street", "st", "avenue", "ave", "av", "road", "rd", "boulevard", "blvd", "lane", "ln",
@@ -261,22 +263,6 @@ class StreetAddressRecognizer(LocalRecognizer):
         name, score = tier
         if business:
             name, score = f"{BUSINESS[0]}: '{business.group().lower()}'", BUSINESS[1]
-        explanation = AnalysisExplanation(
-            recognizer=self.name,
-            original_score=score,
-            pattern_name=name,
-            textual_explanation=f"{name}, tagged by usaddress",
-        )
-        return RecognizerResult(
-            entity_type="STREET_ADDRESS",
-            start=start,
-            end=end,
-            score=score,
-            analysis_explanation=explanation,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                # A business's address stays below the floor: no context word lifts it.
-                RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: business is not None,
-            },
-        )
+        # A business's address stays below the floor: no context word lifts it.
+        return scored_result(self, "STREET_ADDRESS", (start, end), score, name,
+                             f"{name}, tagged by usaddress", final=business is not None)
