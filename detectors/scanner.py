@@ -108,14 +108,16 @@ class Scanner:
                         for finding in detect(view.text)
                     ]
             except budget.BudgetSpent:
-                errors[detector.name] = f"exceeded its time budget of {self.budget_ms:.0f} ms"
-                found = []
+                stopped, found = True, []
             except Exception as exc:  # any failure must hold the post, not crash the scan
                 errors[detector.name] = describe_error(exc, text)
-                found = []
+                stopped, found = False, []
+            else:
+                stopped = False
             timings[detector.name] = elapsed = (self.clock() - started) * 1000
-            if detector.name in errors and errors[detector.name].startswith("exceeded"):
-                errors[detector.name] += f" (stopped after {elapsed:.0f} ms)"
+            if stopped:
+                errors[detector.name] = (f"exceeded its time budget of {self.budget_ms:.0f} ms "
+                                         f"(stopped after {elapsed:.0f} ms)")
             elif self.budget_ms and elapsed > self.budget_ms and detector.name not in errors:
                 errors[detector.name] = (f"exceeded its time budget of "
                                          f"{self.budget_ms:.0f} ms (took {elapsed:.0f} ms)")
