@@ -6,8 +6,9 @@ without spaCy's quadratic corner.
   ``detectors.budget.BoundedRegex``, so each regex call gets the time left in the
   scan as its timeout; and whose recognizer lists check the deadline between
   one recognizer and the next. Recognizers that run regexes of their own, not
-  their patterns' ``compiled_regex`` (presidio's IbanRecognizer, the phone
-  recognizer's phonenumbers), are stopped only between recognizers.
+  their patterns' ``compiled_regex`` (presidio's IbanRecognizer), are stopped
+  only between recognizers; the phone recognizer checks the deadline itself,
+  between regions and stretches of text.
 - ``BoundedTokenizer``: spaCy's tokenizer strips prefixes and suffixes one at a
   time and runs its suffix regex (``...$``, tried at every position) over the
   whole remaining chunk each time, so a 5,000-character run of ``="`` took
