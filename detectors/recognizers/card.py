@@ -1,8 +1,9 @@
 """Payment card numbers: a Luhn-valid number in a real card brand's range and length.
 
 Presidio's pattern takes any 13 to 17 digits starting 1, 3, 4, 5 or 6 that
-pass Luhn: it misses 2-series Mastercard (2221-2720) and 18-19 digit cards,
-and accepts mixed separators and ranges no brand issues. Here a card number is
+pass Luhn: it misses 2-series Mastercard (2221-2720), Mir and BORICA (2200-2205),
+the national schemes starting 8 or 9 (UzCard, Humo, Troy), and 18-19 digit
+cards, and accepts mixed separators and ranges no brand issues. Here a card number is
 13 to 19 digits, grouped by one kind of separator (space, dash or dot) or none,
 passing Luhn, whose prefix and length belong to a brand in ``CARD_RANGES``.
 
@@ -57,8 +58,22 @@ CARD_RANGES = (
     CardRange("Maestro", 5893, 5893, (13, 15, *SIXTEEN_TO_19)),
     CardRange("Maestro", 6304, 6304, (13, 15, *SIXTEEN_TO_19)),
     CardRange("Maestro", 6759, 6763, (13, 15, *SIXTEEN_TO_19)),
+    CardRange("Dankort", 5019, 5019, (16,)),
     CardRange("RuPay", 60, 60, (16,)),
+    CardRange("RuPay", 508, 508, (16,)),
+    CardRange("UnionPay or RuPay", 81, 82, (16,)),
     CardRange("Mir", 2200, 2204, SIXTEEN_TO_19),
+    CardRange("BORICA", 2205, 2205, (16,)),
+    CardRange("Troy", 9792, 9792, (16,)),
+    CardRange("Verve", 506099, 506198, (16, 18, 19)),
+    CardRange("Verve", 507865, 507964, (16, 18, 19)),
+    CardRange("Elo", 5066, 5067, (16,)),
+    CardRange("Elo", 509, 509, (16,)),
+    CardRange("UzCard", 8600, 8600, (16,)),
+    CardRange("Humo", 9860, 9860, (16,)),
+    CardRange("InterPayment", 636, 636, SIXTEEN_TO_19),
+    CardRange("InstaPayment", 637, 639, (16,)),
+    CardRange("GPN", 1946, 1946, (16, 18, 19)),
     CardRange("UATP", 1, 1, (15,)),
 )
 SEPARATORS = " -."
