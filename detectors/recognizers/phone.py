@@ -19,6 +19,14 @@ written like an SSN (078-05-1120 is a valid German number), or a number
 right after a word naming another kind of number ("order #4155550100",
 "account 12345678901", "SN 12-3456-7890"; detectors/recognizers/named_numbers.py).
 
+A number without "+" is read in presidio's eight regions, and first in the
+countries the post names ("My Japanese number is 090-1234-5678", "my CN
+number ... Shenzhen"; phone_regions.py): there it counts only if it is a
+mobile and a context word is near. phonenumbers reads no number across a
+line break, so each window is read with its line breaks as spaces; a number
+so joined ("+44", "7400", "123", "456" one a line) counts if it starts with "+" or has a
+context word near, so a column of figures is not one.
+
 A business line is not a person's contact: a toll-free, premium-rate,
 shared-cost or universal-access number (1-800-555-0199, +1 877 ..., 0800 ...,
 0845 ... by phonenumbers' own number types), or one named by the words around
@@ -53,9 +61,16 @@ from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 from detectors import budget
 from detectors.pii_context import PREFIX_MATCH_MIN_LETTERS
 from detectors.recognizers.named_numbers import OTHER_NUMBER_WORDS, named_otherwise
+from detectors.recognizers.phone_regions import hinted_regions
+from detectors.recognizers.phone_windows import (
+    DIGIT_GROUP,
+    LINE_BREAK,
+    MIN_DIGITS,
+    one_line,
+    phone_windows,
+)
 from detectors.recognizers.results import scored_result
 
-MIN_DIGITS = 7
 # 7 digits with at most 4 non-letters between any two: every phonenumbers
 # match has one (the candidates it considers are digits and punctuation).
 CANDIDATE = re.compile(rf"\d(?:[\W_xX]{{0,4}}\d){{{MIN_DIGITS - 1},}}")
@@ -74,6 +89,15 @@ BUSINESS_LINE = ("business line", 0.2)
 # Words before a number that say it is another kind of number, beyond the
 # reference words every ID recognizer shares.
 NOT_PHONE_WORDS = OTHER_NUMBER_WORDS | {"account", "acct", "routing", "iban", "id"}
+# A number the post's country hints read as valid counts only if it is a mobile.
+MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+# A window read again for a hinted region holds at most this many digit groups (a
+# mobile has 2-6: "090-1234-5678", "06 12 34 56 78"), which bounds the extra reads.
+MAX_HINTED_GROUPS = 6
+# How near a context word must be to a national number read by a country hint,
+# or to a number written across lines.
+CONTEXT_REACH_BEFORE = 40
+CONTEXT_REACH_AFTER = 30
 # phonenumbers' types of number no person answers as their own.
 BUSINESS_NUMBER_TYPES = {
     PhoneNumberType.TOLL_FREE: "toll-free",
@@ -94,20 +118,6 @@ BUSINESS_LINE_WORDS = [
 ]  # fmt: skip
 BUSINESS_REACH_BEFORE = 50
 BUSINESS_REACH_AFTER = 25
-# Where phonenumbers looks (phone_windows). Its matches never cross a run of
-# letters other than these extension markers ("ext. 12", "x12", "anexo 12").
-LETTER_RUN = re.compile(r"[^\W\d_]+")
-EXTENSION_WORDS = frozenset(
-    "x xt ext xtn extn extension extensión anexo int доб".split()
-    + "ｘ ｘｔ ｅｘｔ ｘｔｎ ｅｘｔｎ ｉｎｔ".split()
-)
-# Digits with the gaps a match can have (4 punctuation marks, " ext. "), and more.
-CLUSTER = re.compile(r"\d(?:\D{0,8}\d)*")
-DIGIT_GROUP = re.compile(r"\d{1,20}")  # phonenumbers reads at most 20 digits as a group
-# About 25 ms of phonenumbers on the costliest crafted groups ("1 - 2 - 3 ..."); a
-# post with eight phone numbers written (415) 555-0132 is still read (the labelled
-# corpus's busiest post has 9 groups).
-MAX_DIGIT_GROUPS = 24
 
 
 def without_extension(number: str) -> str:
@@ -148,41 +158,6 @@ def possible_international(text: str) -> Iterator[tuple[int, int]]:
             yield match.start, match.end
 
 
-def between_words(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of text between runs of letters (extension markers do not count as letters)."""
-    start = 0
-    for run in LETTER_RUN.finditer(text):
-        if run.group().lower() not in EXTENSION_WORDS:
-            if run.start() > start:
-                yield start, run.start()
-            start = run.end()
-    if start < len(text):
-        yield start, len(text)
-
-
-def phone_windows(text: str) -> list[tuple[int, int]]:
-    """Where phonenumbers must look: each stretch between words with a 7-digit cluster.
-
-    A window keeps one character on each side, as phonenumbers checks that a
-    number is not glued to a letter. Raises WorkLimitReached if the clusters
-    of 7 characters or more hold more than MAX_DIGIT_GROUPS digit groups.
-    """
-    windows: list[tuple[int, int]] = []
-    groups = 0
-    for start, end in between_words(text):
-        clusters = [c.group() for c in CLUSTER.finditer(text, start, end)]
-        if not any(sum(map(len, DIGIT_GROUP.findall(c))) >= MIN_DIGITS for c in clusters):
-            continue
-        groups += sum(len(DIGIT_GROUP.findall(c)) for c in clusters if len(c) >= MIN_DIGITS)
-        windows.append((max(0, start - 1), min(len(text), end + 1)))
-    if groups > MAX_DIGIT_GROUPS:
-        raise budget.WorkLimitReached(
-            f"{groups} digit groups in number-like runs; the phone recognizer reads at most "
-            f"{MAX_DIGIT_GROUPS} a post"
-        )
-    return windows
-
-
 def any_phrase(phrases: list[str]) -> re.Pattern[str]:
     """Any of the regex phrases, as whole words, ignoring case."""
     return re.compile(rf"(?<![^\W\d_])(?:{'|'.join(phrases)})(?![^\W\d_])", re.IGNORECASE)
@@ -206,7 +181,7 @@ class FormatScoredPhoneRecognizer(PhoneRecognizer):
     CONTEXT = [
         "phone", "telephone", "tel", "cell", "cellphone", "mobile", "number",
         "call", "calling", "text", "texting", "sms", "whatsapp", "signal",
-        "reach", "dial", "contact", "fax", "landline",
+        "reach", "dial", "contact", "fax", "landline", "wechat", "viber", "telegram",
     ]  # fmt: skip
 
     def __init__(self) -> None:
@@ -230,24 +205,67 @@ class FormatScoredPhoneRecognizer(PhoneRecognizer):
     def numbers(
         self, text: str, windows: list[tuple[int, int]]
     ) -> dict[tuple[int, int], tuple[str, PhoneNumber] | None]:
-        """Spans phonenumbers finds in the windows -> (region, number), None if unassigned."""
-        found: dict[tuple[int, int], tuple[str, PhoneNumber] | None] = {}
-        # Region by region, as presidio does: the first region that finds a span names it.
+        """Spans phonenumbers finds in the windows -> (region, number), None if unassigned.
+
+        Region by region, as presidio does: the first region that finds a span
+        names it; first the regions the post names, where only a mobile with a
+        context word near counts (hinted_mobiles), then presidio's.
+        """
+        read = {
+            region: list(self.matches(text, windows, region)) for region in self.supported_regions
+        }
+        found = self.hinted_mobiles(text, windows, read)
         for region in self.supported_regions:
-            for start, end in windows:
-                budget.check()
-                matches = phonenumbers.PhoneNumberMatcher(
-                    text[start:end], region, leniency=self.leniency,
-                    min_candidate_length=MIN_DIGITS,
-                )  # fmt: skip
-                for match in matches:
-                    span = (start + match.start, start + match.end)
-                    found.setdefault(span, (region, match.number))
+            for span, number in read[region]:
+                found.setdefault(span, (region, number))
         for start, end in windows:
             if "+" in text[start:end]:
-                for first, last in possible_international(text[start:end]):
+                for first, last in possible_international(one_line(text, start, end)):
                     found.setdefault((start + first, start + last), None)
         return found
+
+    def hinted_mobiles(
+        self,
+        text: str,
+        windows: list[tuple[int, int]],
+        read: dict[str, list[tuple[tuple[int, int], PhoneNumber]]],
+    ) -> dict[tuple[int, int], tuple[str, PhoneNumber] | None]:
+        """National-format mobiles of the countries the post names (phone_regions.py),
+        with a context word near: "My Japanese number is 090-1234-5678". Only windows
+        with a context word near are read again, and only in regions not read yet."""
+        found: dict[tuple[int, int], tuple[str, PhoneNumber] | None] = {}
+        near = [
+            (start, end)
+            for start, end in windows
+            if len(DIGIT_GROUP.findall(text, start, end)) <= MAX_HINTED_GROUPS
+            and self.named_a_phone(text, start, end)
+        ]
+        for region in hinted_regions(text) if near else ():
+            matches = read[region] if region in read else self.matches(text, near, region)
+            for span, number in matches:
+                mobile = phonenumbers.number_type(number) in MOBILE_TYPES
+                if mobile and self.named_a_phone(text, *span):
+                    found.setdefault(span, (region, number))
+        return found
+
+    def matches(
+        self, text: str, windows: list[tuple[int, int]], region: str
+    ) -> Iterator[tuple[tuple[int, int], PhoneNumber]]:
+        """The spans and numbers phonenumbers finds in the windows, read in region."""
+        for start, end in windows:
+            budget.check()
+            matches = phonenumbers.PhoneNumberMatcher(
+                one_line(text, start, end), region, leniency=self.leniency,
+                min_candidate_length=MIN_DIGITS,
+            )  # fmt: skip
+            for match in matches:
+                yield (start + match.start, start + match.end), match.number
+
+    def named_a_phone(self, text: str, start: int, end: int) -> bool:
+        """Whether a context word ("call", "mobile", "number") is near start:end."""
+        before = text[max(0, start - CONTEXT_REACH_BEFORE) : start]
+        after = text[end : end + CONTEXT_REACH_AFTER]
+        return any(self.context_words.search(part) for part in (before, after))
 
     def could_be_phone(self, text: str, start: int, end: int) -> bool:
         number = without_extension(text[start:end])
@@ -255,6 +273,12 @@ class FormatScoredPhoneRecognizer(PhoneRecognizer):
             sum(c.isdigit() for c in number) >= MIN_DIGITS
             and not SSN_SHAPE.fullmatch(number)
             and not named_otherwise(text, start, self.deciding_words, NOT_PHONE_WORDS)
+            # a column of figures is not a number; "+44" or "call me" before one is
+            and (
+                not LINE_BREAK.search(number)
+                or format_tier(number) == INTERNATIONAL
+                or self.named_a_phone(text, start, end)
+            )
         )
 
     def may_count(self, text: str) -> bool:
@@ -277,5 +301,12 @@ class FormatScoredPhoneRecognizer(PhoneRecognizer):
         if business:
             tier, score = f"{BUSINESS_LINE[0]}: {business}", BUSINESS_LINE[1]
         # A business line stays below the floor: no context word lifts it.
-        return scored_result(self, self.supported_entities[0], (start, end), score, tier,
-                             f"phone number written {tier}, {where}", final=business is not None)
+        return scored_result(
+            self,
+            self.supported_entities[0],
+            (start, end),
+            score,
+            tier,
+            f"phone number written {tier}, {where}",
+            final=business is not None,
+        )

@@ -12,7 +12,7 @@ from detectors.budget import BoundedRegex, BudgetSpent, remaining_s, within
 from detectors.normalize.pieces import MAX_PIECES_A_POST
 from detectors.patterns import PatternDetector, PatternTimeout
 from detectors.pii_bounded import BoundedTokenizer
-from detectors.recognizers.phone import MAX_DIGIT_GROUPS
+from detectors.recognizers.phone_windows import MAX_DIGIT_GROUPS
 
 CATASTROPHIC = r"(a|aa)+$"
 HOSTILE = "a" * 60 + "!"
@@ -127,8 +127,10 @@ def test_a_crafted_post_at_max_length_is_cheap(analyzer, unit: str) -> None:
     [
         # thousands of one-digit pieces: the pieces reading stops first (pieces.py)
         ("7/" * 2500, f"more than {MAX_PIECES_A_POST} numbers in pieces"),
-        ("; ".join(f"({200 + i}) 555-{1000 + i}" for i in range(9)) + " call me",
-         f"at most {MAX_DIGIT_GROUPS} a post"),
+        (
+            "; ".join(f"({200 + i}) 555-{1000 + i}" for i in range(9)) + " call me",
+            f"at most {MAX_DIGIT_GROUPS} a post",
+        ),
     ],
 )
 def test_a_post_with_more_numbers_than_the_pii_path_reads_is_held(
