@@ -35,3 +35,13 @@ def scored_result(
             RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: final,
         },
     )
+
+
+def lift(result: RecognizerResult, word: str, score: float) -> RecognizerResult:
+    """The result raised to score by a context word the recognizer found itself (a phrase
+    presidio's enhancer cannot match, "at mine"); explained as the enhancer's lifts are."""
+    result.score = score
+    if result.analysis_explanation is not None:
+        result.analysis_explanation.set_supportive_context_word(word)
+        result.analysis_explanation.set_improved_score(score)
+    return result

@@ -2,20 +2,26 @@
 
 ``CANDIDATE`` finds a house number a few words before a street type ("221B
 Baker Street", "1600 Pennsylvania Ave") or a PO box; a post without one costs
-one regex scan. Each candidate's window (``UNIT_REACH`` characters before the
-number for "apt 4B, ", ``WINDOW`` after it; at most ``MAX_CANDIDATES`` a post)
-goes to usaddress (about 0.3 ms each), which labels its words; the address is the run of address
-labels from the house number on. Why usaddress rather than pyap2: pyap2 finds
-only complete addresses (street, city, state, ZIP), not "221B Baker Street",
-"apt 4B, 350 Fifth Avenue" or "PO Box 1234", and rewrites the text's spacing
-so its offsets drift; usaddress tags the street line alone. It is a US
-tagger: Canadian addresses ("301 Front St W, Toronto, ON M5V 2T6") parse
-too; for UK ones the street line does, and a postcode after it
-(``UK_POSTCODE``) makes it complete.
+one regex scan. Each candidate's window (from the number, or from a unit
+written before it, "apt 4B, ", ``UNIT_BEFORE``; ``WINDOW`` characters after
+it; at most ``MAX_CANDIDATES`` a post) goes to usaddress (about 0.3 ms each),
+which labels its words; the address is the run of address labels from the
+house number on. Other words before the number are left out of the window:
+"We're at 42 Maple Grove Road" made usaddress tag "We're at 42" as the street.
+Why usaddress rather than pyap2: pyap2 finds only complete addresses (street,
+city, state, ZIP), not "221B Baker Street", "apt 4B, 350 Fifth Avenue" or
+"PO Box 1234", and rewrites the text's spacing so its offsets drift; usaddress
+tags the street line alone. It is a US tagger: Canadian addresses ("301 Front
+St W, Toronto, ON M5V 2T6") parse too; for UK and Irish ones a postcode or
+Eircode after the street line, or an Irish county (``POSTCODE_TOWN``), makes
+it complete, and where usaddress tags no street at all ("8 Kingfisher Close,
+Reading RG2 9QT") the pre-filter's shape and the postcode are enough.
 
-Scores (a context word such as "live", "home", "address" or "send" adds 0.35; every
-tier needs one to reach the 0.5 floor, except a street line with a flat or
-apartment: a public drop-off point or a restaurant has a complete address too):
+Scores (a context word such as "live", "home", "address" or "send" adds 0.35, as
+does a home phrase before the address, "at mine", "come over", "we're at",
+"mail my badge to" (street_address_words.py); every tier needs one to reach
+the 0.5 floor, except a street line with a flat or apartment: a public
+drop-off point or a restaurant has a complete address too):
 
     complete: street or PO box, city, and state, ZIP or postcode   0.45
     street line with an apartment or flat ("apt 4B, 350 Fifth Ave")  0.5
@@ -41,16 +47,14 @@ import usaddress
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.recognizers.results import scored_result
+from detectors.recognizers.results import lift, scored_result
+from detectors.recognizers.street_address_words import (
+    NOT_STREET_NAME_WORDS,
+    STREET_TYPE_WORDS,
+    STREET_TYPES,
+    whose,
+)
 
-STREET_TYPES = [
-    "street", "st", "avenue", "ave", "av", "road", "rd", "boulevard", "blvd", "lane", "ln",
-    "drive", "dr", "way", "court", "ct", "place", "pl", "terrace", "ter", "parkway", "pkwy",
-    "highway", "hwy", "square", "sq", "circle", "cir", "close", "crescent", "cres", "row",
-    "trail", "trl", "alley", "plaza", "mews", "grove", "gardens", "gdns", "walk", "hill",
-    "park", "pike", "loop", "path", "broadway",
-]  # fmt: skip
-STREET_TYPE_WORDS = frozenset(STREET_TYPES)
 ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
 # A house number, one to three capitalized words or ordinals (a directional,
 # the name), a street type in any case; or a PO box.
@@ -86,29 +90,28 @@ STREET_LABELS = frozenset(
     StreetNamePostDirectional OccupancyType OccupancyIdentifier SubaddressType
     SubaddressIdentifier USPSBoxType USPSBoxID USPSBoxGroupType USPSBoxGroupID""".split()
 )
-# Words no street's name holds: "5 miles down Main Street" is a run, not an address.
-NOT_STREET_NAME_WORDS = frozenset(
-    """a an the and or but of on in at to into onto from for with by down up past near off
-    over under along across around through via per my our your his her their its is was are
-    were be been i we you he she it they this that these those miles blocks km mi""".split()
-)
 UNIT_LABELS = frozenset({"OccupancyType", "OccupancyIdentifier"})
 TOWN_LABELS = frozenset({"PlaceName", "StateName", "ZipCode", "CountryName"})
 ZIP = re.compile(r"\d{5}(?:-\d{4})?")
 STATE = re.compile(r"[A-Z]{2}")
 CA_POSTCODE = re.compile(r"[A-Z]\d[A-Z] ?\d[A-Z]\d")
-UK_POSTCODE = re.compile(r",? *(?:[A-Z][a-z]+ )?[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
-PERSONAL_UNIT = re.compile(r"apt|apartment|flat|unit|#", re.IGNORECASE)
-# Words that say an address is a business's or a venue's, near it.
-BUSINESS_WORDS = re.compile(
-    r"(?<![^\W\d_])(?:hq|headquarters|offices?|booth|venue|store|shop|restaurant|caf[eé]"
-    r"|hotel|campus|conference|summit|meetup|expo|showroom|warehouse|factory|branch"
-    r"|clinic|museum|gallery|theat(?:re|er)|stadium|arena|located at|find us|visit us"
-    r"|join us)(?![^\W\d_])",
-    re.IGNORECASE,
+# A UK postcode or an Irish Eircode after a street line, a town (and county) before it:
+# ", Leeds LS6 2AB", ", Milton Keynes MK9 2AB", ", Cobh, Co. Cork P24 X123"; or an Irish
+# town and county without one (", Cobh, Co. Cork").
+_TOWN = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?"
+_COUNTY = r"(?:Co\.?|County) [A-Z][a-z]+"
+_UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"
+_EIRCODE = r"(?:[AC-FHKNPRTV-Y]\d{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4}"
+POSTCODE_TOWN = re.compile(
+    rf",? *(?:{_TOWN},? +)?(?:{_COUNTY},? +)?(?:{_UK_POSTCODE}|{_EIRCODE})\b"
+    rf"|,? *{_TOWN},? +{_COUNTY}\b"
 )
-BUSINESS_REACH_BEFORE = 30
-BUSINESS_REACH_AFTER = 30
+# "apt 4B, 350 Fifth Avenue": a unit written before the number, in the window.
+UNIT_BEFORE = re.compile(
+    r"(?:(?<![^\W\d_])(?i:apt|apartment|flat|unit|suite|ste)\.?|#)[ \t]*\w{1,5},?[ \t]*$"
+)
+PERSONAL_UNIT = re.compile(r"apt|apartment|flat|unit|#", re.IGNORECASE)
+HOME_LIFT = 0.35  # as a context word lifts a match (detectors/pii_context.py)
 
 COMPLETE = ("complete address", 0.45)
 WITH_UNIT = ("street line with a unit", 0.5)
@@ -220,7 +223,7 @@ class StreetAddressRecognizer(LocalRecognizer):
             if parsed == MAX_CANDIDATES:
                 break  # the tagger's cost is bounded per post, whatever its length
             parsed += 1
-            result = self._address_at(text, candidate.start(), candidate["box"] is not None)
+            result = self._address_at(text, candidate)
             if result is not None:
                 results.append(result)
                 taken = result.end
@@ -228,23 +231,25 @@ class StreetAddressRecognizer(LocalRecognizer):
             if not any(r.start < street.end() and street.start() < r.end for r in results):
                 town = EUROPEAN_TOWN.match(text, street.end())
                 tier = COMPLETE if town else STREET_LINE
-                results.append(self._result(text, street.start(),
-                                            town.end() if town else street.end(), tier))
+                results.append(
+                    self._result(text, street.start(), town.end() if town else street.end(), tier)
+                )
             if len(results) >= MAX_CANDIDATES:
                 break
         return results
 
-    def _address_at(self, text: str, number_at: int, box: bool) -> RecognizerResult | None:
-        start = max(0, number_at - UNIT_REACH)
-        words = tag(text, start, min(len(text), number_at + WINDOW))
-        if start and words and words[0].start == start:
-            words = words[1:]  # a word cut by the window's edge
+    def _address_at(self, text: str, candidate: re.Match[str]) -> RecognizerResult | None:
+        number_at, box = candidate.start(), candidate["box"] is not None
+        # The window starts at the number, or at a unit written before it: any other
+        # words before the number make usaddress's tags a guess ("We're at 42 ...").
+        unit = UNIT_BEFORE.search(text, max(0, number_at - UNIT_REACH), number_at)
+        words = tag(text, unit.start() if unit else number_at, min(len(text), number_at + WINDOW))
         run = street_run(words, number_at, box)
         if not run:
-            return None
+            return None if box else self._by_postcode(text, candidate)
         street_end = max(w.end for w in run if w.label not in UNIT_LABELS)
-        uk = UK_POSTCODE.match(text, street_end)  # "..., London NW1 6XE": tagged as a unit
-        end = uk.end() if uk else town_end(text, words, run[-1].end)
+        town = POSTCODE_TOWN.match(text, street_end)  # "..., London NW1 6XE": tagged as a unit
+        end = town.end() if town else town_end(text, words, run[-1].end)
         if end is not None:
             tier = COMPLETE
         elif any(w.label == "USPSBoxID" for w in run):
@@ -255,14 +260,31 @@ class StreetAddressRecognizer(LocalRecognizer):
             tier = STREET_LINE
         return self._result(text, run[0].start, end or run[-1].end, tier)
 
-    def _result(self, text: str, start: int, end: int, tier: tuple[str, float]) -> RecognizerResult:
-        before = text[max(0, start - BUSINESS_REACH_BEFORE) : start]
-        business = BUSINESS_WORDS.search(before) or BUSINESS_WORDS.search(
-            text[end : end + BUSINESS_REACH_AFTER]
-        )
+    def _by_postcode(self, text: str, candidate: re.Match[str]) -> RecognizerResult | None:
+        """A street line usaddress does not tag ("8 Kingfisher Close", a US tagger on a UK
+        street) that a UK postcode or an Eircode completes: the pre-filter's shape is enough."""
+        town = POSTCODE_TOWN.match(text, candidate.end())
+        name = candidate.group().split()[1:-1]
+        if town is None or any(w.lower() in NOT_STREET_NAME_WORDS for w in name):
+            return None
+        return self._result(text, candidate.start(), town.end(), COMPLETE, "by its postcode")
+
+    def _result(
+        self, text: str, start: int, end: int, tier: tuple[str, float], how: str = "by usaddress"
+    ) -> RecognizerResult:
         name, score = tier
-        if business:
-            name, score = f"{BUSINESS[0]}: '{business.group().lower()}'", BUSINESS[1]
-        # A business's address stays below the floor: no context word lifts it.
-        return scored_result(self, "STREET_ADDRESS", (start, end), score, name,
-                             f"{name}, tagged by usaddress", final=business is not None)
+        owner = whose(text, start, end)
+        if owner.business:
+            name, score = f"{BUSINESS[0]}: '{owner.business}'", BUSINESS[1]
+        # A business's address stays below the floor: no context word lifts it; a home
+        # cue lifts it here, as a context word would.
+        result = scored_result(
+            self,
+            "STREET_ADDRESS",
+            (start, end),
+            score,
+            name,
+            f"{name}, tagged {how}",
+            final=bool(owner.business or owner.home),
+        )
+        return lift(result, owner.home, min(score + HOME_LIFT, 1.0)) if owner.home else result
