@@ -115,6 +115,8 @@ FOUND = [
     ("NINO for payroll: JM 71 40 22C", "UK_NINO", "JM 71 40 22C"),
     ("national insurance HT 905127A", "UK_NINO", "HT 905127A"),
     ("ni HT905127 A", "UK_NINO", "HT905127 A"),
+    ("nino: jh 20 41 66 b, the form wants lower case", "UK_NINO", "jh 20 41 66 b"),
+    ("my ni number is ce 482913 b", "UK_NINO", "ce 482913 b"),
     # EMAIL_ADDRESS: a docs domain offered as someone's stays an address
     ("my email is kit@example.com", "EMAIL_ADDRESS", "kit@example.com"),
     ("reach Priya at priya.n@example.org about the demo", "EMAIL_ADDRESS", "priya.n@example.org"),
@@ -159,6 +161,7 @@ NOT_FOUND = [
     f"tracking {with_check_digit('870012345678901')}",
     # NINO look-alikes
     "merged pr 482913 a while ago",
+    "see PR 48 29 13 a bit later",
     "QQ 482913 C",
     "CE 4829 13 B",
     # documentation addresses on docs domains, no one's
