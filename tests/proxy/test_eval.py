@@ -399,9 +399,10 @@ def test_shipped_corpus_is_labelled_as_documented():
     for case in cases:
         per_category[case.category] = per_category.get(case.category, 0) + 1
     assert len(cases) >= 600
-    # Rounds 3 and 4 were mostly positives (passwords, evasions): allowed posts are
-    # now 43% of the corpus, not the 45% of the first two rounds.
-    assert per_category["clean"] + per_category["hard-negative"] >= 0.40 * len(cases)
+    # Rounds 3 and 4 were mostly positives (passwords, evasions), and round 5 (the
+    # spent held-out part v1) is a quarter allowed: allowed posts are now 36% of the
+    # corpus, not the 45% of the first two rounds.
+    assert per_category["clean"] + per_category["hard-negative"] >= 0.35 * len(cases)
     assert per_category["hard-negative"] >= 100
     assert per_category["evasion"] >= 60
     for rule in ("secret", "password", "id-number", "codename", "customer", "contact",
