@@ -4,7 +4,8 @@ Emoji keycaps and digit words become digits, a run of them said one by one
 one group ("one four seven two" -> 1472); single digits spaced out one by
 one are joined, keeping the separators that group them (0 7 8 - 0 5 - 1 1 2 0
 -> 078-05-1120); letters typed for digits in a number's shape are read as
-digits (O78-O5-II2O, lookalike_digits.py); a number split into pieces is
+digits (O78-O5-II2O, lookalike_digits.py), and in an IBAN where a digit
+belongs and the checksum agrees (lookalike_iban.py); a number split into pieces is
 joined (412, then 867, ends 5309 -> 412-867-5309, pieces.py). So presidio's
 patterns for SSNs, cards and phones match.
 """
@@ -15,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from detectors.normalize import lookalike_digits, pieces
+from detectors.normalize import lookalike_digits, lookalike_iban, pieces
 from detectors.normalize.plain import fold_case
 from detectors.normalize.view import Draft, Edit, apply_edits
 
@@ -48,7 +49,7 @@ def pii(draft: Draft) -> Draft:
         draft = apply_edits(draft, _word_edits(lowered))
     if DIGIT_HINT.search(draft.text):
         draft = apply_edits(draft, _spacing_edits(draft.text))
-    return pieces.join(lookalike_digits.fold(draft))
+    return pieces.join(lookalike_digits.fold(lookalike_iban.fold(draft)))
 
 
 def _keycap(match: re.Match[str]) -> Edit:

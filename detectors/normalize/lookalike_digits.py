@@ -8,8 +8,10 @@ ordinary IDs and names (SO-2024, B52, BOB-12-3456).
 A run is rewritten only when it has a number's shape as a whole (NUMBER):
 a card's 4-4-4-4 or 4-6-5 groups, a phone's (415) 555-0132 or 415-555-0132,
 an SSN's 3-2-4, or 9 to 19 characters ungrouped, with one kind of separator,
-not touching a letter, '#', '$', '@', '%', '/' or another group. It also
-needs a real digit, and:
+or a phone written with its country code (+44 74OO l23456: the '+' and the
+code in real digits) or its trunk 0 (074OO l23456: a real 0 first), not
+touching a letter, '#', '$', '@', '%', '/' or another group. It holds 9 to
+19 digits and look-alikes, a real digit among them, and:
 
 - a group of letters alone ("llll") only between dashes or dots: between
   spaces it is a word ("lol 555 1234" stays as written);
@@ -41,8 +43,11 @@ NUMBER = re.compile(
     rf"|{_C}{{3}}(?P<phone>[ .\-]){_C}{{3}}(?P=phone){_C}{{4}}"
     rf"|{_C}{{3}}(?P<ssn>[ .\-]){_C}{{2}}(?P=ssn){_C}{{4}}"
     rf"|{_C}{{9,19}}"
+    rf"|\+[0-9]{{1,3}}(?:[ .\-]{_C}{{1,6}}){{1,6}}"  # +44 74OO l23456
+    rf"|0{_C}{{1,4}}(?:[ .\-]{_C}{{2,6}}){{1,3}}"  # 074OO l23456
     rf")(?![\w#$@%&/]|[.\-]\w)"
 )
+MIN_CHARS, MAX_CHARS = 9, 19  # digits and look-alikes in a run: an SSN's to a card's
 GROUP = re.compile(_C + "+")
 # Cheap first look: a letter from either set right next to a digit.
 DIGIT_THEN_LETTER = re.compile(r"[0-9][OolISB]")
@@ -70,7 +75,7 @@ def reads_as_number(run: str) -> bool:
     """True if a number-shaped run with letters in it is a number typed with look-alikes."""
     digits = sum(char.isdigit() for char in run)
     letters = sum(char in STRONG or char in WEAK for char in run)
-    if not digits or not letters:
+    if not digits or not letters or not MIN_CHARS <= digits + letters <= MAX_CHARS:
         return False
     weak = sum(char in WEAK for char in run)
     if weak and (weak > MAX_WEAK or digits < DIGIT_SHARE * (digits + letters)):

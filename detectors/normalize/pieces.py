@@ -34,7 +34,7 @@ from detectors.normalize.view import Draft, Edit, apply_edits
 
 SEQUENCE = (
     "then next and with by is are was the of it its it's in plus after that more comes "
-    "finally lastly one two three four five six seven eight nine"
+    "finally lastly again one two three four five six seven eight nine"
 ).split()
 # Words that name a piece as a piece of one number ("finally" and "then" only order things).
 POSITION = (

@@ -1,12 +1,13 @@
 """Spelled-out defanging: priya dot r at proton dot me -> priya.r@proton.me.
 
 Addresses only in an address's shape: word( dot word)* at word( dot word)* dot
-TLD, the TLD from a modest list of known ones, the domain not opening with a
-word such as "the" ("looked at the dot com boom"), and a one-word name not a
-word that prose puts before "at" ("find us at acme dot com", "she works at
-acme dot com"). The name and the domain's words may hold real dots
-(dana.k.home at gmail dot com). "meet at noon" and "the station dot dot dot"
-stay as written.
+TLD, the TLD from a modest list of known ones (and the reserved and
+private-use names internal mailboxes end in: example, test, local ...), the
+domain not opening with a word such as "the" ("looked at the dot com
+boom"), and a one-word name not a word that prose puts before "at" ("find
+us at acme dot com", "she works at acme dot com"). The name and the
+domain's words may hold real dots (dana.k.home at gmail dot com). "meet at
+noon" and "the station dot dot dot" stay as written.
 
 Host names likewise, with at least two dots spelled out or spaced out:
 label dot label dot TLD (jira dot corp dot northwind dot example) or
@@ -26,8 +27,10 @@ TLDS = (
     "com org net edu gov mil int io me dev app ai co uk us eu de fr nl be ch at es pt se no dk "
     "fi pl cz ie ca au nz jp kr cn in sg br mx info biz xyz tech cloud online site email"
 ).split()
-# Reserved and private-use names that internal hosts end in (RFC 2606, RFC 6762).
-HOST_TLDS = TLDS + "example test invalid localhost local internal intranet lan".split()
+# Reserved and private-use names that internal hosts and mailboxes end in (RFC 2606, 6762).
+PRIVATE_TLDS = "example test invalid local internal intranet".split()
+ADDRESS_TLDS = TLDS + PRIVATE_TLDS  # nemia dot kowashi at northwind dot example
+HOST_TLDS = TLDS + PRIVATE_TLDS + ["localhost", "lan"]
 # Words that open a phrase, not a domain: "at the dot com", "at this dot matrix".
 NOT_A_DOMAIN = (
     "the a an this that these those my your our their his her its some any no every all one"
@@ -52,7 +55,7 @@ SPELLED_ADDRESS = re.compile(
     rf"{_DOTTED_LOCAL}(?:{_SP}dot{_SP}{_DOTTED_LOCAL}){{0,{MAX_DOTS}}}{_SP}at{_SP}"
     rf"{_NOT_DOMAIN}"
     rf"{_DOTTED_LABEL}(?:{_SP}dot{_SP}{_DOTTED_LABEL}){{0,{MAX_DOTS}}}"
-    rf"{_SP}dot{_SP}(?:{'|'.join(TLDS)})(?![\w@-])",
+    rf"{_SP}dot{_SP}(?:{'|'.join(ADDRESS_TLDS)})(?![\w@-])",
     re.IGNORECASE,
 )
 # A host's label, not a word of the phrase around it: "the dot", "dot dot dot".
