@@ -2,8 +2,10 @@
 
 Terms are stored under the same fold the scanner's "terms" view applies to a
 post (case, look-alikes, accents, F.a.l.c.o.n; see detectors.normalize), plus
-leetspeak, which is folded here: telling an '@' inside a word (F@lcon) from
-one between words (press@northwind) needs the unfolded text. Matching is on
+two folded here: a hyphen inside a word is read as gone (Fal-con; the place
+it stood still counts as a word boundary, so Falcon-based names Falcon:
+detectors/normalize/hyphens.py), and leetspeak: telling an '@' inside a word
+(F@lcon) from one between words (press@northwind) needs the unfolded text. Matching is on
 word boundaries of the text given; cost per post is linear in the text and
 flat in the number of terms.
 
@@ -20,7 +22,7 @@ from dataclasses import dataclass, replace
 import ahocorasick
 
 from detectors.base import Finding
-from detectors.normalize import fold_case, fold_leet, fold_term, terms_text
+from detectors.normalize import fold_case, fold_leet, fold_term, hyphens, terms_text
 from detectors.normalize.readings import term_readings
 
 fold = fold_case  # the case fold alone: length-preserving
@@ -35,7 +37,7 @@ class TermEntry:
     """What the automaton stores for one folded term."""
 
     length: int  # of the folded term, in characters
-    unleeted: str  # the term under the terms fold, before leetspeak
+    unleeted: str  # the term under the terms fold, inner hyphens dropped, before leetspeak
     has_letters: bool  # a term with letters never matches a bare number
     by_label: tuple[tuple[str, str], ...]  # (list label, the term as written)
     reading: str = ""  # how the term was read (readings.REVERSED...); "" as written
@@ -67,25 +69,30 @@ class TermDetector:
     def detect(self, text: str) -> list[Finding]:
         if self._automaton is None:
             return []
-        lowered = fold_case(text)
+        lowered, cuts = hyphens.unhyphenate(fold_case(text))
         findings = []
         for last, entry in self._automaton.iter(fold_leet(lowered)):
             start, end = last + 1 - entry.length, last + 1
             matched = lowered[start:end]
-            if not on_word_boundaries(text, start, end):
+            if not on_word_boundaries(lowered, start, end, cuts):
                 continue
             if entry.has_letters and not any(char.isalpha() for char in matched):
                 continue  # "1057" is a number, not the term "Lost"
+            first = hyphens.original_index(start, cuts)
+            last_char = hyphens.original_index(end - 1, cuts)
             notes = f" ({entry.reading})" if entry.reading else ""
             if matched != entry.unleeted:
                 notes += " (leetspeak folded)"
+            spans_hyphen = last_char - first + 1 > end - start
+            if spans_hyphen and not entry.reading and "-" not in entry.by_label[0][1]:
+                notes += " (hyphen inside read as gone)"
             findings.extend(
                 Finding(
                     detector=self.name,
                     kind="term",
                     label=label,
-                    start=start,
-                    end=end,
+                    start=first,
+                    end=last_char + 1,
                     score=1.0,
                     explanation=f'term "{term}" from {label}{notes}',
                 )
@@ -101,22 +108,28 @@ def _with_readings(entries: Mapping[str, Mapping[str, str]]) -> dict[str, TermEn
         written = next(iter(by_label.values()))
         stored[key] = TermEntry(
             length=len(key),
-            unleeted=terms_text(written),
+            unleeted=hyphens.strip(terms_text(written)),
             has_letters=any(char.isalpha() for char in written),
             by_label=tuple(by_label.items()),
         )
     for entry in list(stored.values()):
         for reading, spelled in term_readings(entry.unleeted):
+            spelled = hyphens.strip(spelled)  # contoso-pharma is contosopharma
             key = fold_leet(spelled)
             if key not in stored:  # a term as written wins over another's reading
                 stored[key] = replace(entry, length=len(key), unleeted=spelled, reading=reading)
     return stored
 
 
-def on_word_boundaries(text: str, start: int, end: int) -> bool:
-    """Like regex \\b at each end: only where the term itself begins/ends with a word char."""
+def on_word_boundaries(text: str, start: int, end: int, cuts: tuple[int, ...] = ()) -> bool:
+    """Like regex \\b at each end: only where the term itself begins/ends with a word char.
+
+    cuts: where hyphens were dropped (hyphens.unhyphenate); each is a boundary too.
+    """
     if is_word_char(text[start]) and start > 0 and is_word_char(text[start - 1]):
-        return False
+        if start not in cuts:
+            return False
     if is_word_char(text[end - 1]) and end < len(text) and is_word_char(text[end]):
-        return False
+        if end not in cuts:
+            return False
     return True

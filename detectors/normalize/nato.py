@@ -5,7 +5,9 @@ as their words too, in the radio forms as well (niner, fower, tree, fife):
 "Juliett X-ray four eight two nine one seven Bravo" reads "jx 482917 b" for
 terms (digits apart from letters, so "... November one day" still names
 Falcon) and "JX482917B" for PII (the "nato_pii" view, built from the plain
-view, so a spelled-out NINO or card number is read as one). Common
+view, so a spelled-out NINO or card number is read as one). For the secrets
+rules ("nato_secrets") a spelling is one value whatever parts it: a password
+spelled "Kilo Echo Lima Papa - Seven Seven - ..." reads KELP77.... Common
 variant spellings are code words (Alfa/Alpha, Charlie/Charly, Juliett/Juliet,
 X-ray/Xray/X ray, Whiskey/Whisky). Three or more code words in a row,
 separated by spaces, commas, dashes or slashes, at least three of them letters,
@@ -68,19 +70,23 @@ def _spellings(text: str) -> list[list[re.Match[str]]]:
     return found
 
 
-def nato(draft: Draft, *, for_pii: bool = False) -> Draft | None:
+def nato(draft: Draft, *, for_pii: bool = False, whole: bool = False) -> Draft | None:
     """Each spelling's code words as characters, or None if the text has no spelling.
 
     for_pii: letters in capitals and digits joined to them (JX482917B), on any
     case; else (terms) digit groups a space apart from letter groups.
+    whole (with for_pii, for the secrets rules): no separator parts words, so
+    "Kilo Echo Lima Papa - Seven Seven - Tango ..." is one value, KELP77T...
     """
     edits: list[Edit] = []
     for words in _spellings(draft.text):
-        edits += _spelling_edits(draft.text, words, for_pii)
+        edits += _spelling_edits(draft.text, words, for_pii, whole)
     return apply_edits(draft, edits) if edits else None
 
 
-def _spelling_edits(text: str, words: list[re.Match[str]], for_pii: bool) -> list[Edit]:
+def _spelling_edits(
+    text: str, words: list[re.Match[str]], for_pii: bool, whole: bool
+) -> list[Edit]:
     edits: list[Edit] = []
     usual = text[words[0].end() : words[1].start()]
     for word, after in zip(words, [*words[1:], None], strict=True):
@@ -88,8 +94,9 @@ def _spelling_edits(text: str, words: list[re.Match[str]], for_pii: bool) -> lis
         edits.append((word.start(), word.end(), read.upper() if for_pii else read))
         if after is not None:
             gap = text[word.end() : after.start()]
-            apart = gap != usual or (
-                not for_pii and read.isdigit() != CODE_WORDS[after[0].lower()].isdigit()
+            apart = not whole and (
+                gap != usual
+                or (not for_pii and read.isdigit() != CODE_WORDS[after[0].lower()].isdigit())
             )
             edits.append((word.end(), after.start(), " " if apart else ""))
     return edits

@@ -65,7 +65,7 @@ SPACED_PHRASE = re.compile(
 )
 # Looser than three spaced LETTERs (it takes "_" too), and quicker: it starts at a space.
 SPACED_HINT = re.compile(r" (?<=[\w@$] )[\w@$] [\w@$]")
-LEET = str.maketrans("013457@$l", "oieastasi")
+LEET = str.maketrans("01345789@$l", "oieastbgasi")
 
 
 def is_mark(char: str) -> bool:
@@ -188,7 +188,10 @@ def strip_accents(cluster: str) -> str:
 
 
 def fold_leet(text: str) -> str:
-    """0->o, 1->i, l->i, 3->e, 4->a, 5->s, 7->t, @->a, $->s (length-preserving)."""
+    """0->o, 1->i, l->i, 3->e, 4->a, 5->s, 7->t, 8->b, 9->g, @->a, $->s (length-preserving).
+
+    1 and l both read i, and so does i: 1 is typed for either letter (B1uebird, N1ghtjar).
+    """
     return text.translate(LEET)
 
 

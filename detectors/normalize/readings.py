@@ -1,9 +1,11 @@
-"""Other spellings of a policy term: reversed, ROT13, its words joined.
+"""Other spellings of a policy term: reversed, ROT13, its words joined or swapped.
 
 These are readings of the term, not of the post: the term matcher stores each
-one beside the term, so a post typed backwards (noclaF), in ROT13 (Snypba) or
-with a phrase run together (contosopharma, contoso_pharma) is found in one
-pass over the ordinary "terms" view, with offsets as exact as the term's own.
+one beside the term, so a post typed backwards (noclaF), in ROT13 (Snypba),
+with a phrase run together (contosopharma, contoso_pharma) or with a project's
+name before the word "project" (Project Nightjar: "the Nightjar project") is
+found in one pass over the ordinary "terms" view, with offsets as exact as the
+term's own.
 Text that a right-to-left override reverses on screen is read reversed too:
 the plain view drops the controls and keeps the logical order (noclaF).
 
@@ -11,6 +13,10 @@ A short term's reversal or ROT13 is too often a word (Lost, tsol; gnat, tang),
 so a term needs MIN_LETTERS letters to be read reversed or as ROT13, and like
 every term it matches whole words only. A term whose reading is itself
 (a palindrome) has no extra reading.
+
+Words are swapped only for a term that opens with a word naming what kind of
+thing it is (DESIGNATORS: Project, Operation, ...): English puts that word
+either side of the name. "Contoso Pharma" is never read "Pharma Contoso".
 """
 
 from __future__ import annotations
@@ -22,7 +28,9 @@ MIN_LETTERS = 5
 REVERSED = "read reversed"
 ROT13 = "read as ROT13"
 JOINED = "words joined"
+SWAPPED = "words in the other order"
 JOINERS = ("", "_", "-")  # contosopharma, contoso_pharma, contoso-pharma
+DESIGNATORS = frozenset({"project", "operation", "program", "programme", "codename", "initiative"})
 
 
 def term_readings(folded: str) -> list[tuple[str, str]]:
@@ -34,6 +42,8 @@ def term_readings(folded: str) -> list[tuple[str, str]]:
     words = folded.split(" ")
     if len(words) > 1 and all(word[-1:].isalnum() and word[:1].isalnum() for word in words):
         readings.extend((JOINED, joiner.join(words)) for joiner in JOINERS)
+        if words[0] in DESIGNATORS:  # Project Nightjar -> nightjar project
+            readings.append((SWAPPED, " ".join([*words[1:], words[0]])))
     return [(how, text) for how, text in readings if text != folded]
 
 
