@@ -40,7 +40,6 @@ CACHE_SIZE = 2048
 BUDGET_MS = 2000.0  # per detector, per post; config key detector_budget_ms
 
 
-
 @dataclass(frozen=True)
 class ScanResult:
     """What the detectors found in one post.
@@ -116,11 +115,14 @@ class Scanner:
                 stopped = False
             timings[detector.name] = elapsed = (self.clock() - started) * 1000
             if stopped:
-                errors[detector.name] = (f"exceeded its time budget of {self.budget_ms:.0f} ms "
-                                         f"(stopped after {elapsed:.0f} ms)")
+                errors[detector.name] = (
+                    f"exceeded its time budget of {self.budget_ms:.0f} ms "
+                    f"(stopped after {elapsed:.0f} ms)"
+                )
             elif self.budget_ms and elapsed > self.budget_ms and detector.name not in errors:
-                errors[detector.name] = (f"exceeded its time budget of "
-                                         f"{self.budget_ms:.0f} ms (took {elapsed:.0f} ms)")
+                errors[detector.name] = (
+                    f"exceeded its time budget of {self.budget_ms:.0f} ms (took {elapsed:.0f} ms)"
+                )
                 found = []  # not trusted: the post is held whole for review
             for finding in found:
                 keep_best(best, finding)
@@ -132,9 +134,7 @@ class Scanner:
         )
 
 
-def detector_call(
-    detector: Detector, found: Iterable[Finding]
-) -> Callable[[str], list[Finding]]:
+def detector_call(detector: Detector, found: Iterable[Finding]) -> Callable[[str], list[Finding]]:
     """detector.detect, given the term-list labels found so far if it asks for them
     (a PiiDetector whose NER is gated by context terms)."""
     if not getattr(detector, "needs_terms_found", False):
