@@ -64,6 +64,14 @@ KEYWORD_QUALIFIER = (
 IS_WORDS = r"is|was|are|es|era|ist|war|lautet|est|c['’]est|était|är|var|jest|è|é|er|je|это"
 # A word of that gap: letters, digits, dots inside (db.internal), no sentence end.
 GAP_WORD = r"[\w'’@-]{1,30}(?:\.[\w'’@-]{1,30}){0,3}"
+# A mailbox or a mailbox stub as a pair's user: ops@northwind.example, design-team@.
+MAILBOX = r"[\w.+-]{1,64}@(?:[\w-]{1,63}(?:\.[\w-]{1,63}){1,8})?"
+# Within a line after a keyword, a value mixing lower and upper case, a digit and a symbol.
+NEARBY_STRONG_VALUE = (
+    r"[^\n]{0,80}?(?<![^\s(\"'`])(?P<secret>(?-i:(?=\S{0,63}[a-z])(?=\S{0,63}[A-Z]))"
+    r"(?=\S{0,63}\d)(?=\S{0,63}[^\w\s])[^\s\"'`]\S{6,62}[^\s\"'`.,:;)\]}?])"
+    r"(?=[\s\"'`.,:;)\]}?]|$)"
+)
 # Words before a user/password pair, and shared accounts whose name alone announces one.
 LOGIN_WORDS = (
     r"sign(?:ed)?[ -]?in|log(?:ged)?[ -]?(?:in|on)|creds?|credentials?|user(?:name)?|account"
@@ -164,10 +172,19 @@ PASSWORD_RULES: tuple[SecretRule, ...] = (
     SecretRule(
         label="PASSWORD_ASSIGNMENT",
         pattern=(
-            rf"(?i){PASSWORD_START}(?P<keyword>{PASSWORD_WORDS})\b[^\n]{{0,80}}?"
-            r"(?<![^\s(\"'`])(?P<secret>(?-i:(?=\S{0,63}[a-z])(?=\S{0,63}[A-Z]))(?=\S{0,63}\d)"
-            r"(?=\S{0,63}[^\w\s])[^\s\"'`]\S{6,62}[^\s\"'`.,:;)\]}?])(?=[\s\"'`.,:;)\]}?]|$)"
+            rf"(?i){PASSWORD_START}(?P<keyword>{PASSWORD_WORDS})"
+            rf"(?:(?:\s+{GAP_WORD}){{0,4}}?\s+(?:{IS_WORDS})\b:?|[ \t]*[:=])[ \t]+"
+            r"(?P<secret>[^\s\"'`](?:[ \t][^\s\"'`]){5,63})(?!\S)"
         ),
+        description="A password typed with a space between its characters: password is T r 0 u",
+        explain="value spelled out with spaces after keyword '{keyword}'",
+        keywords=PASSWORD_KEYS,
+        check="spaced_password",
+        score=0.8,
+    ),
+    SecretRule(
+        label="PASSWORD_ASSIGNMENT",
+        pattern=(rf"(?i){PASSWORD_START}(?P<keyword>{PASSWORD_WORDS})\b" + NEARBY_STRONG_VALUE),
         description="A random-looking password a few words after the keyword: password ... j8#K!2v",
         explain="mixed-case, digit and symbol value within a line after keyword '{keyword}'",
         keywords=PASSWORD_KEYS,
@@ -206,6 +223,16 @@ PASSWORD_RULES: tuple[SecretRule, ...] = (
         + BASIC_AUTH_KEYS
         + SHARED_ACCOUNTS,
         check="login_pair",
+        score=0.8,
+    ),
+    SecretRule(
+        label="PASSWORD_ASSIGNMENT",
+        pattern=r"(?i)(?=c)(?<![a-z])(?P<keyword>cred(?:s|entials?)?)\b" + NEARBY_STRONG_VALUE,
+        description="A random-looking password near creds, after any pair: creds were admin/admin,"
+        " changed to j8#K!2v",
+        explain="mixed-case, digit and symbol value within a line after keyword '{keyword}'",
+        keywords=("cred",),
+        check="password_nearby",
         score=0.8,
     ),
     SecretRule(
@@ -251,6 +278,18 @@ PASSWORD_CONTEXT_RULES: tuple[SecretRule, ...] = (
         description="user:password after rdp/ssh/vnc ... with: rdp in with kiosk:X",
         explain="a user name and its password after '{keyword}'",
         keywords=REMOTE_TOOLS,
+        check="remote_login_pair",
+        score=0.8,
+    ),
+    SecretRule(
+        label="LOGIN_PAIR",
+        pattern=(
+            r"(?<![\w.+@-])(?P<secret>(?P<user>" + MAILBOX + r")"
+            r"(?:[ \t]{0,2}/{1,2}[ \t]{0,2}|:)" + PAIR_PASSWORD + ")"
+        ),
+        description="A mailbox and its password: design-team@ / X, ops@northwind.example:X",
+        explain="an e-mail address or mailbox and its password written as a pair",
+        keywords=("@",),
         check="remote_login_pair",
         score=0.8,
     ),

@@ -2,9 +2,10 @@
 
 A password has no shape of its own, so these checks decide from the value and
 its context: variables, code, paths and placeholders are not passwords; in
-prose ("the password is X") X must read as one (letters with digits or
-symbols, not a hyphenated phrase); a well-known default (changeme) in a how-to
-("change it on first login") is an instruction, not a leak.
+prose ("the password is X") X must read as one (secrets_values.reads_as_password:
+letters with digits or symbols, a passphrase, or drawn at random; not a
+hyphenated phrase); a well-known default (changeme) in a how-to ("change it on
+first login") is an instruction, not a leak.
 """
 
 from __future__ import annotations
@@ -21,17 +22,22 @@ from detectors.secrets_catalogue import (
     PIN_ACCOUNT_CUE,
     PIN_BEFORE,
     PIN_NOT_ACCOUNT_CUE,
+    PLACEHOLDER_MARK,
     PLACEHOLDER_WORDS,
     WELL_KNOWN_PASSWORDS,
 )
 from detectors.secrets_values import (
     ACCEPT,
-    PIECE_SEPARATOR,
     Check,
     Verdict,
     character_classes,
+    in_runs,
+    is_passphrase,
     is_placeholder,
+    is_word_passphrase,
+    looks_drawn,
     looks_like_words,
+    reads_as_password,
 )
 
 ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
@@ -46,6 +52,16 @@ WORDS_NEED_MORE = re.compile(r"pass|wi-?fi.*|wpa.*|network.*|psk")
 PROSE = Verdict("said in prose", factor=0.875)
 QUOTED_FIELDS = re.compile(r"[\"'][:,=\[\]{}]|[:,=\[\]{}][\"']")
 DEFAULT = "a well-known default password, still a credential"
+WEAK_RUN = "built on a run such as 12345678, weak but still a credential"
+TYPED_AROUND_RUN = 4  # characters besides a run: 123456789a1234 is a password, 12345678! a filler
+# Words before "is" naming what a drawn value is, not a password: the password fix commit is X.
+DRAWN_ELSEWHERE = re.compile(
+    r"(?i)(?<![a-z])(?:commits?|hash(?:es)?|sha\d*|digests?|checksums?|tickets?|ids?|refs?"
+    r"|versions?|[ug]uids?|serials?|fingerprints?|prs?|issues?|skus?|orders?|tracking|requests?)"
+    r"(?![a-z])"
+)
+# A mailbox, a mention or a mailbox stub where a password would be: sales@, @dana, a@b.example.
+ADDRESS_LIKE = re.compile(r"^@|@$|@[\w-]+\.[A-Za-z]")
 
 
 def password_value(
@@ -54,15 +70,17 @@ def password_value(
     """Long enough, with a letter or digit, not a placeholder or a label; a well-known
     default scores lower, and on a how-to line (change it on first login) is none."""
     lowered = value.lower().strip("[](){}")
-    if len(value) < min_length or lowered in PLACEHOLDER_WORDS or is_placeholder(value):
+    if len(value) < min_length or lowered in PLACEHOLDER_WORDS or PLACEHOLDER_MARK.search(value):
         return None
     if not any(c.isalnum() for c in value):
         return None
+    if (run := in_runs(value)) and len(value) - run < TYPED_AROUND_RUN:
+        return None  # 12345678, abcdefgh1: a filler; 123456789a1234 was typed as a password
     if lowered in WELL_KNOWN_PASSWORDS:
         if match is not None and HOWTO_CUE.search(line_of(match)):
             return None
         return Verdict(DEFAULT, factor=0.75)
-    return ACCEPT
+    return Verdict(WEAK_RUN, factor=0.75) if run else ACCEPT
 
 
 def line_of(match: re.Match[str]) -> str:
@@ -87,34 +105,6 @@ def is_reference(value: str) -> bool:
     return bool(
         ENV_NAME.fullmatch(value) or SNAKE_WORDS.fullmatch(value) or CODE_REFERENCE.fullmatch(value)
     )
-
-
-def reads_as_password(value: str) -> bool:
-    """Letters with digits or symbols (trailing !?. are punctuation), not a path, and not a
-    hyphenated phrase such as 2FA-protected unless it mixes all four character classes, is a
-    passphrase with a digit (purple-giraffe-dancing-9) or joins mixed case and digits with
-    underscores (Tortuga_Verde88; snake_case stays a name)."""
-    core = value.rstrip("!?.")
-    if not any(c.isalpha() for c in core) or "/" in core:
-        return False
-    if not any(c.isdigit() or not c.isalnum() for c in core):
-        return False
-    if not (PIECE_SEPARATOR.search(core) and looks_like_words(core)):
-        return True
-    if "_" in core and character_classes(core.replace("_", "")) == 3:
-        return True
-    # A phrase of three or more pieces mixing all four classes: Northwind-Lake-4471!
-    return is_passphrase(core) or (
-        len(PIECE_SEPARATOR.split(core)) >= 3 and character_classes(value) == 4
-    )
-
-
-def is_passphrase(value: str) -> bool:
-    """Three or more words of three letters or more joined by separators, with a digit:
-    purple-giraffe-dancing-9; not state-of-the-art or a hyphenated compound."""
-    pieces = PIECE_SEPARATOR.split(value.rstrip("!?."))
-    words = sum(piece.isalpha() and len(piece) >= 3 for piece in pieces)
-    return len(pieces) >= 3 and words >= 3 and any(c.isdigit() for c in value)
 
 
 def password_assignment(match: re.Match[str]) -> Verdict | None:
@@ -143,23 +133,31 @@ def password_prose(match: re.Match[str]) -> Verdict | None:
         classes = character_classes(value.rstrip("!?."))
         if not match["link"].strip() and classes < 3:
             return None
-        # "password for the box is X", a few words from the keyword: X mixes three classes
-        # or is a passphrase with a digit (the password policy is 12chars is not).
+        # "password for the box is X", a few words from the keyword: X mixes three classes,
+        # is a passphrase with a digit or looks drawn at random after words that do not name
+        # something else (the password policy is 12chars, the password hash was 5f4d...).
         if match["words"] and classes < 3 and not is_passphrase(value):
-            return None
+            if not looks_drawn(value) or names_something_else(match["words"]):
+                return None
     if match["keyword"].lower() == "pass" and not pass_is_password(match, value):
         return None
     return in_prose(password_value(value, 6, match))
 
 
+def names_something_else(words: str) -> bool:
+    """The words after a password keyword name what a drawn value belongs to instead: the
+    password hash, policy, length (NOT_A_PASSWORD_SUFFIX first), a fix's commit, a ticket."""
+    return bool(NOT_A_PASSWORD_SUFFIX.search(words.split()[0]) or DRAWN_ELSEWHERE.search(words))
+
+
 def pass_is_password(match: re.Match[str], value: str) -> bool:
     """The vault pass is X: a bare pass is also a ticket (the boarding pass is A12-B34C),
     so X is quoted, mixes all four classes, lower and upper case with digits, or is a
-    passphrase with a digit (purple-giraffe-dancing-9)."""
+    passphrase of three words with a digit (purple-giraffe-dancing-9)."""
     if PASS_KIND.search(match.string[max(0, match.start() - 20) : match.start()]):
         return False
-    if match["q"] is not None or is_passphrase(value):
-        return True
+    if match["q"] is not None or is_word_passphrase(value):
+        return True  # not two words and a number: my pass is gold-tier-2024
     classes = character_classes(value.rstrip("!?."))
     if match["link"].strip() in ("to", "on"):
         return classes == 4  # set the pass to X: hand the pass to Kim2 is not one
@@ -212,8 +210,10 @@ def login_pair(match: re.Match[str]) -> Verdict | None:
         return None
     if match["keyword"] is None and not match["gap"] and character_classes(password) < 3:
         return None  # root/Tr0ub4dor&3 yes, admin/settings2 is a path
-    if match.groupdict().get("words") and (
-        character_classes(password) < 3 or looks_like_words(password)
+    if (
+        match.groupdict().get("words")
+        and not looks_drawn(password)
+        and (character_classes(password) < 3 or looks_like_words(password))
     ):
         return None  # basic auth for the preview site → preview / Gr33nT3a$, not / Network2
     return in_prose(password_value(password, 6, match))
@@ -268,10 +268,13 @@ def connection_password(match: re.Match[str]) -> Verdict | None:
 
 
 def url_credentials(match: re.Match[str]) -> Verdict | None:
-    """scheme://user:password@host: as a database URL; anonymous FTP and a host:port
-    before '@' (http://paypal.com:443@evil.example, a phishing trick) are no credentials."""
+    """scheme://user:password@host: as a database URL; a host:port before '@'
+    (http://paypal.com:443@evil.example, a phishing trick) is no credential, nor anonymous
+    FTP's e-mail address or word (anonymous:guest); a password there still is one."""
     user, password = match["user"], match["password"]
-    if user.lower() in ANONYMOUS_USERS or ("." in user and password.isdigit()):
+    if "." in user and password.isdigit():
+        return None
+    if user.lower() in ANONYMOUS_USERS and ("@" in password or not reads_as_password(password)):
         return None
     return connection_password(match)
 
@@ -285,16 +288,30 @@ def net_user_password(match: re.Match[str]) -> Verdict | None:
 
 
 def remote_login_pair(match: re.Match[str]) -> Verdict | None:
-    """rdp in with kiosk:X, ssh as deploy/X: X mixes three classes and does not read as words
-    (ssh in as admin/settings2 is a path); not a path or a URL after it."""
+    """rdp in with kiosk:X, ssh as deploy/X, design-team@ / X: X mixes three classes and does
+    not read as words (ssh in as admin/settings2 is a path) or as an address (sales@); not a
+    path or a URL after it."""
     user, password = match["user"], match["password"]
     if match.string[match.end() : match.end() + 1] in ("/", "@") or user.isdigit():
+        return None
+    if ADDRESS_LIKE.search(password):
         return None
     if user.lower() == password.lower() or not reads_as_password(password):
         return None
     if character_classes(password) < 3 or looks_like_words(password):
         return None
     return in_prose(password_value(password, 6, match))
+
+
+def spaced_password(match: re.Match[str]) -> Verdict | None:
+    """password is T r 0 u b 4 d o r: the characters, rejoined, read as a password and mix
+    three classes (password: A B C 1 2 3 does not)."""
+    joined = "".join(match["secret"].split())
+    if is_reference(joined) or not reads_as_password(joined):
+        return None
+    if character_classes(joined.rstrip("!?.")) < 3:
+        return None
+    return in_prose(password_value(joined, 6, match))
 
 
 # A table's password column: "pass", "password", "admin pw", "wifi password".
@@ -433,6 +450,6 @@ PASSWORD_CHECKS: dict[str, Check] = {
     for check in (password_assignment, password_prose, password_nearby, login_pair,
                   account_pin, basic_credentials, command_credentials, command_password,
                   connection_password, url_credentials, net_user_password,
-                  remote_login_pair, table_password, next_line_password, quoted_for_login,
-                  strong_after_colon)
+                  remote_login_pair, spaced_password, table_password, next_line_password,
+                  quoted_for_login, strong_after_colon)
 }  # fmt: skip
