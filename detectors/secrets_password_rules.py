@@ -1,12 +1,14 @@
 """The password and login-pair rules of the catalogue, as data (checks: secrets_passwords.py).
 
 PASSWORD_RULES are keyword-led: a password word in any of several languages and
-its value, a command line's password flag, a user and password pair after a
-login word. PASSWORD_CONTEXT_RULES lean on the layout of a post instead: a
+its value (also typed with spaces between its characters), a command line's
+password flag, a user and password pair after a login word, a strong value near
+"creds". PASSWORD_CONTEXT_RULES lean on the layout of a post instead: a
 markdown table with a password column, a question answered on the next line, a
 value under "password:", Windows' ``net user NAME PASSWORD``, ``rdp in with
-user:password``, a quoted value "for the kiosk login", a strong value after a
-colon on a line about a box or an account. secrets_catalogue.py runs the first
+user:password``, a mailbox and its password (``design-team@ / X``), a quoted
+value "for the kiosk login", a strong value after a colon on a line about a box
+or an account. secrets_catalogue.py runs the first
 among its keyword rules and the second after every other rule.
 """
 
