@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from detectors import PiiDetector
+from tests.pii_found import found
 
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine
@@ -20,11 +21,6 @@ DEFAULT_ENTITIES = (
     "US_SSN", "CREDIT_CARD", "IBAN_CODE", "US_BANK_NUMBER", "US_PASSPORT",
     "US_DRIVER_LICENSE", "US_ITIN", "EMAIL_ADDRESS", "PHONE_NUMBER",
 )  # fmt: skip
-COUNTS = 0.5  # the default policy's min_score
-
-
-def found(detector: PiiDetector, text: str) -> list[tuple[str, str]]:
-    return [(f.label, text[f.start : f.end]) for f in detector.detect(text) if f.score >= COUNTS]
 
 
 @pytest.fixture(scope="module")

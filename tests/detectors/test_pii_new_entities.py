@@ -22,6 +22,7 @@ from detectors.recognizers.named_numbers import named_otherwise
 from detectors.recognizers.phone import FormatScoredPhoneRecognizer
 from detectors.recognizers.street_address import StreetAddressRecognizer
 from detectors.recognizers.uk_nino import HmrcNinoRecognizer
+from tests.pii_found import found
 
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine, EntityRecognizer
@@ -31,16 +32,11 @@ ENTITIES = (
     "US_SSN", "CREDIT_CARD", "IBAN_CODE", "US_BANK_NUMBER", "US_PASSPORT",
     "US_DRIVER_LICENSE", "US_ITIN", "EMAIL_ADDRESS", "PHONE_NUMBER", *NEW_ENTITIES,
 )  # fmt: skip
-COUNTS = 0.5  # the default policy's min_score
 
 
 @pytest.fixture(scope="module")
 def fast(analyzer: AnalyzerEngine) -> PiiDetector:
     return PiiDetector(analyzer, ENTITIES)
-
-
-def found(detector: PiiDetector, text: str) -> list[tuple[str, str]]:
-    return [(f.label, text[f.start : f.end]) for f in detector.detect(text) if f.score >= COUNTS]
 
 
 def test_the_new_entities_need_no_ner_model(analyzer: AnalyzerEngine) -> None:

@@ -25,6 +25,7 @@ from detectors.recognizers.phone import FormatScoredPhoneRecognizer
 from detectors.recognizers.phone_regions import MAX_HINTED_REGIONS, hinted_regions
 from detectors.recognizers.street_address import StreetAddressRecognizer
 from detectors.recognizers.uk_nino import HmrcNinoRecognizer
+from tests.pii_found import COUNTS, found
 
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine, EntityRecognizer
@@ -32,16 +33,11 @@ if TYPE_CHECKING:
 ENTITIES = (
     "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "DATE_OF_BIRTH", "CREDIT_CARD", "UK_NINO",
 )  # fmt: skip
-COUNTS = 0.5  # the default policy's min_score
 
 
 @pytest.fixture(scope="module")
 def fast(analyzer: AnalyzerEngine) -> PiiDetector:
     return PiiDetector(analyzer, ENTITIES)
-
-
-def found(detector: PiiDetector, text: str) -> list[tuple[str, str]]:
-    return [(f.label, text[f.start : f.end]) for f in detector.detect(text) if f.score >= COUNTS]
 
 
 def with_check_digit(digits: str) -> str:
